@@ -1,0 +1,116 @@
+package catalog
+
+import "time"
+
+// Sort orders for search results.
+const (
+	SortRelevance = "relevance"
+	SortNewest    = "newest"
+	SortOldest    = "oldest"
+	SortRating    = "rating"
+)
+
+// Pagination bounds.
+const (
+	DefaultPerPage = 20
+	MaxPerPage     = 100
+	MaxPage        = 1000
+)
+
+// Facet names, as they appear in SearchResult.Facets and as filter keys.
+const (
+	FacetSeries  = "series"
+	FacetEvent   = "event"
+	FacetYear    = "year"
+	FacetSpeaker = "speaker"
+	FacetTag     = "tag"
+	FacetRating  = "rating"
+)
+
+// FacetNames lists every facet a search returns, in display order.
+func FacetNames() []string {
+	return []string{FacetSeries, FacetYear, FacetEvent, FacetSpeaker, FacetTag, FacetRating}
+}
+
+// TalkFilter holds typed filters. Values within one field are alternatives
+// (OR); different fields must all match (AND). Zero values mean "any".
+type TalkFilter struct {
+	Series    []string
+	Event     []string
+	Year      []int
+	Speaker   []string
+	Tag       []string
+	MinRating int
+	Watched   *bool
+	Has       []string // link kinds: LinkVideo, LinkSlides
+}
+
+// SearchRequest is a user's search: a query in talkdex's query syntax, typed
+// filters, an order and a page.
+type SearchRequest struct {
+	Query   string
+	Filter  TalkFilter
+	Sort    string
+	Page    int
+	PerPage int
+}
+
+// Normalize applies defaults and reports out-of-range values as EINVALID.
+func (r *SearchRequest) Normalize() error {
+	if r.Sort == "" {
+		r.Sort = SortRelevance
+	}
+	switch r.Sort {
+	case SortRelevance, SortNewest, SortOldest, SortRating:
+	default:
+		return Errorf(EINVALID, "unknown sort %q; use relevance, newest, oldest or rating", r.Sort)
+	}
+	if r.Page == 0 {
+		r.Page = 1
+	}
+	if r.Page < 1 || r.Page > MaxPage {
+		return Errorf(EINVALID, "page %d is out of range 1..%d", r.Page, MaxPage)
+	}
+	if r.PerPage == 0 {
+		r.PerPage = DefaultPerPage
+	}
+	if r.PerPage < 1 || r.PerPage > MaxPerPage {
+		return Errorf(EINVALID, "per_page %d is out of range 1..%d", r.PerPage, MaxPerPage)
+	}
+	if r.Filter.MinRating < 0 || r.Filter.MinRating > MaxStars {
+		return Errorf(EINVALID, "min_rating %d is out of range 0..%d", r.Filter.MinRating, MaxStars)
+	}
+	for _, h := range r.Filter.Has {
+		if h != LinkVideo && h != LinkSlides {
+			return Errorf(EINVALID, "unknown has=%q; use video or slides", h)
+		}
+	}
+	return nil
+}
+
+// FacetValue is one value of a facet with the number of matching talks.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// SearchHit is one result. The index fills ID, Score and Highlights; the
+// service hydrates Talk from the store.
+type SearchHit struct {
+	ID         int64               `json:"-"`
+	Talk       *Talk               `json:"talk"`
+	Score      float64             `json:"score"`
+	Highlights map[string][]string `json:"highlights,omitempty"`
+}
+
+// SearchResult is the API's search response.
+type SearchResult struct {
+	Total   int                     `json:"total"`
+	Page    int                     `json:"page"`
+	PerPage int                     `json:"per_page"`
+	TookMS  float64                 `json:"took_ms"`
+	Hits    []SearchHit             `json:"hits"`
+	Facets  map[string][]FacetValue `json:"facets"`
+	// Took is the wall time of the search, for logs and benchmarks.
+	Took time.Duration `json:"-"`
+}

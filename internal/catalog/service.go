@@ -1,0 +1,62 @@
+package catalog
+
+import "context"
+
+// Skip names a record an import could not use, and why.
+type Skip struct {
+	Ref    string `json:"ref"`    // e.g. "talks.jsonl:1234" or a title
+	Reason string `json:"reason"` // what was wrong with it
+}
+
+// ImportReport counts what an import did to the catalog.
+type ImportReport struct {
+	Inserted  int    `json:"inserted"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+	Skipped   int    `json:"skipped"`
+	Skips     []Skip `json:"skips,omitempty"`
+}
+
+// Add merges o into r.
+func (r *ImportReport) Add(o ImportReport) {
+	r.Inserted += o.Inserted
+	r.Updated += o.Updated
+	r.Unchanged += o.Unchanged
+	r.Skipped += o.Skipped
+	r.Skips = append(r.Skips, o.Skips...)
+}
+
+// Stats summarises the catalog.
+type Stats struct {
+	Series       int `json:"series"`
+	Events       int `json:"events"`
+	Talks        int `json:"talks"`
+	Speakers     int `json:"speakers"`
+	Rated        int `json:"rated"`
+	Noted        int `json:"noted"`
+	Watched      int `json:"watched"`
+	IndexPending int `json:"index_pending"`
+	IndexedDocs  int `json:"indexed_docs,omitempty"`
+}
+
+// TalkService is what the HTTP server and the CLI need from the catalog.
+// Writes return EINVALID for bad input and ENOTFOUND for unknown ids.
+type TalkService interface {
+	SearchTalks(ctx context.Context, req SearchRequest) (*SearchResult, error)
+	FindTalkByID(ctx context.Context, id int64) (*Talk, error)
+	SetRating(ctx context.Context, id int64, stars int) error
+	ClearRating(ctx context.Context, id int64) error
+	SetNote(ctx context.Context, id int64, text string) error
+	SetWatched(ctx context.Context, id int64, watched bool) error
+	ListSeries(ctx context.Context) ([]*Series, error)
+	ListEvents(ctx context.Context, filter EventFilter) ([]*Event, error)
+	FindEventByID(ctx context.Context, id int64) (*Event, error)
+	Stats(ctx context.Context) (*Stats, error)
+}
+
+// IndexChange is one outbox row: talk TalkID changed (or was deleted) and
+// the index must catch up. Seq orders the outbox.
+type IndexChange struct {
+	Seq    int64
+	TalkID int64
+}
