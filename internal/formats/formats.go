@@ -1,0 +1,244 @@
+// Package formats reads talk records from structured exports (the canonical
+// talk record, pyvideo's catalog, and later frab XML, c3voc JSON, ICS,
+// Sessionize, JSON-LD) and writes the catalog back out (JSON, JSONL, CSV,
+// Markdown).
+//
+// Every reader joins one registry (see registry): a name for --format, a
+// detector that looks at the first bytes of the decompressed input, and a
+// reader that streams the input and hands each usable talk to emit. Records a
+// reader cannot use become catalog.Skip values naming the record and the
+// reason; only problems with the stream as a whole are errors.
+package formats
+
+import (
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+// Format names accepted by Read and --format.
+const (
+	FormatAuto    = "auto"
+	FormatJSONL   = "jsonl"   // the canonical talk record, one per line (also accepts a JSON array of records or one record)
+	FormatPyvideo = "pyvideo" // pyvideo/data talk JSON: one talk file, or JSONL of talks (gzip or not)
+)
+
+// headSize is how much of the decompressed input detection looks at. It is
+// large enough to hold the first record of every format we read.
+const headSize = 64 << 10
+
+// readBufferSize is the bufio buffer under every reader. Records longer than
+// the buffer still work; the buffer only sets how often we refill.
+const readBufferSize = 1 << 20
+
+// format is one readable input format. Detectors run in registry order and
+// the first that claims the input wins, so put specific formats first.
+type format struct {
+	name   string
+	detect func(h *head) bool
+	read   func(ctx context.Context, r *bufio.Reader, opts Options, out *sink) error
+}
+
+// registry lists the readable formats. New readers add one entry here.
+func registry() []format {
+	return []format{
+		{name: FormatJSONL, detect: detectCanonical, read: readCanonical},
+		{name: FormatPyvideo, detect: detectPyvideo, read: readPyvideo},
+	}
+}
+
+func lookup(name string) (format, bool) {
+	for _, f := range registry() {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return format{}, false
+}
+
+// Names returns the readable format names (without "auto"), for --format
+// validation and help.
+func Names() []string {
+	var names []string
+	for _, f := range registry() {
+		names = append(names, f.name)
+	}
+	return names
+}
+
+// Options says how to read one input.
+type Options struct {
+	Format string // FormatAuto or a name from Names()
+	Name   string // shown in skip refs and errors, e.g. the file name
+	Dir    string // directory of the input file, for sibling metadata (pyvideo events); "" for stdin/URLs
+}
+
+func (o Options) displayName() string {
+	if o.Name == "" {
+		return "input"
+	}
+	return o.Name
+}
+
+// Read decodes r (gzip is detected by its magic bytes and decompressed
+// transparently), auto-detecting the format by content when opts.Format is
+// auto. Each usable talk, already Normalize()d and Validate()d, goes to emit;
+// emit's error aborts the read and is returned as is. Records that cannot be
+// used are returned as skips, one per record. A stream-level problem (unknown
+// format, not JSON at all, corrupt gzip) is an EINVALID *catalog.Error.
+func Read(ctx context.Context, r io.Reader, opts Options, emit func(*catalog.Talk) error) ([]catalog.Skip, error) {
+	name := opts.displayName()
+	if opts.Format == "" {
+		opts.Format = FormatAuto
+	}
+	var f format
+	if opts.Format != FormatAuto {
+		var ok bool
+		if f, ok = lookup(opts.Format); !ok {
+			return nil, catalog.Errorf(catalog.EINVALID, "unknown format %q; use %s or %s", opts.Format, FormatAuto, strings.Join(Names(), ", "))
+		}
+	}
+
+	br := bufio.NewReaderSize(r, readBufferSize)
+	if magic, _ := br.Peek(2); isGzip(magic) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, catalog.Errorf(catalog.EINVALID, "%s: bad gzip data: %v", name, err)
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(zr, readBufferSize)
+	}
+
+	if opts.Format == FormatAuto {
+		h, err := br.Peek(headSize)
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+			return nil, readError(name, err)
+		}
+		if len(bytes.TrimSpace(trimBOM(h))) == 0 {
+			// An empty input (say, a JSONL export of an empty catalog)
+			// holds no talks; that is not an error.
+			return nil, nil
+		}
+		detected, err := Detect(h)
+		if err != nil {
+			return nil, catalog.Errorf(catalog.EINVALID, "%s %s", name, strings.TrimPrefix(catalog.ErrorMessage(err), "input "))
+		}
+		f, _ = lookup(detected)
+	}
+
+	out := &sink{name: name, emit: emit}
+	if err := f.read(ctx, br, opts, out); err != nil {
+		return out.skips, err
+	}
+	return out.skips, nil
+}
+
+// ReadFile reads the file at path with Read. The file's directory is passed
+// on so that readers can find sibling metadata (pyvideo's events.jsonl and
+// category.json).
+func ReadFile(ctx context.Context, path string, format string, emit func(*catalog.Talk) error) ([]catalog.Skip, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, catalog.Errorf(catalog.ENOTFOUND, "%s does not exist", path)
+		}
+		return nil, fmt.Errorf("open import file: %w", err)
+	}
+	defer file.Close()
+	if info, err := file.Stat(); err == nil && info.IsDir() {
+		return nil, catalog.Errorf(catalog.EINVALID, "%s is a directory; name the files to import", path)
+	}
+	return Read(ctx, file, Options{Format: format, Name: filepath.Base(path), Dir: filepath.Dir(path)}, emit)
+}
+
+// Detect names the format of an input from its first bytes (about 64 KiB of
+// the decompressed stream; gzip bytes are decompressed as far as they go).
+// An input no reader claims is an EINVALID error that says what was seen.
+func Detect(h []byte) (string, error) {
+	if isGzip(h) {
+		h = gunzipPrefix(h)
+	}
+	hd := sniff(h)
+	if hd.empty {
+		return "", catalog.Errorf(catalog.EINVALID, "input is empty")
+	}
+	for _, f := range registry() {
+		if f.detect(hd) {
+			return f.name, nil
+		}
+	}
+	if !hd.json {
+		return "", catalog.Errorf(catalog.EINVALID, "input is not in a known format: it is not JSON (it starts with %q)", hd.preview())
+	}
+	if len(hd.keys) == 0 {
+		return "", catalog.Errorf(catalog.EINVALID, "input is JSON but holds no talk record (it starts with %q)", hd.preview())
+	}
+	return "", catalog.Errorf(catalog.EINVALID, "input is JSON in an unknown format: its first record has the keys %s; name the format with --format (%s)", hd.keyList(), strings.Join(Names(), ", "))
+}
+
+func isGzip(b []byte) bool { return len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b }
+
+// gunzipPrefix decompresses as much of a gzip prefix as is there; a head is
+// usually cut mid-stream, so the unexpected EOF that ends it is expected.
+func gunzipPrefix(b []byte) []byte {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return b
+	}
+	out, _ := io.ReadAll(io.LimitReader(zr, headSize))
+	return out
+}
+
+// readError turns a failure while reading the input into an error: damaged
+// compressed data is the input's fault (EINVALID); anything else is I/O.
+func readError(name string, err error) error {
+	var corrupt flate.CorruptInputError
+	if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &corrupt) {
+		return catalog.Errorf(catalog.EINVALID, "%s: damaged or truncated compressed data: %v", name, err)
+	}
+	return fmt.Errorf("read %s: %w", name, err)
+}
+
+// sink normalises and validates what readers produce, turns unusable
+// records into skips and passes the rest to the caller's emit.
+type sink struct {
+	name  string
+	emit  func(*catalog.Talk) error
+	skips []catalog.Skip
+}
+
+// ref names a record for skip lists: "talks.jsonl:12", "talks.json[3]" or
+// "schedule.xml: event 1234".
+func (s *sink) ref(loc location) string {
+	if loc.label != "" {
+		return s.name + ": " + loc.label
+	}
+	if loc.line > 0 {
+		return fmt.Sprintf("%s:%d", s.name, loc.line)
+	}
+	return fmt.Sprintf("%s[%d]", s.name, loc.index)
+}
+
+func (s *sink) skip(loc location, reason string) {
+	s.skips = append(s.skips, catalog.Skip{Ref: s.ref(loc), Reason: loc.String() + ": " + reason})
+}
+
+// talk normalises t and emits it, or records why it cannot be used.
+func (s *sink) talk(loc location, t *catalog.Talk) error {
+	t.Normalize()
+	if err := t.Validate(); err != nil {
+		s.skip(loc, catalog.ErrorMessage(err))
+		return nil
+	}
+	return s.emit(t)
+}

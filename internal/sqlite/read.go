@@ -1,0 +1,244 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+// talkPageSize bounds how many talks one round of queries loads: EachTalk's
+// page, and the chunk size for long id lists (well under SQLite's limit on
+// bound parameters).
+const talkPageSize = 500
+
+// talkColumns selects a talk row with its event, series and personal data;
+// scanTalk reads it.
+const talkColumns = `SELECT t.id, t.event_id, s.name, e.name,
+	CASE WHEN t.year <> 0 THEN t.year ELSE e.year END,
+	t.title, t.abstract, t.start_at, t.duration_minutes, t.track, t.room, t.language,
+	t.source_name, t.source_url, t.source_key,
+	r.stars, n.body, w.watched
+FROM talks t
+JOIN events e ON e.id = t.event_id
+JOIN series s ON s.id = e.series_id
+LEFT JOIN ratings r ON r.talk_id = t.id
+LEFT JOIN notes n ON n.talk_id = t.id
+LEFT JOIN watch w ON w.talk_id = t.id`
+
+func scanTalk(rows *sql.Rows) (*catalog.Talk, error) {
+	t := &catalog.Talk{Speakers: []catalog.Speaker{}, Tags: []string{}, Links: []catalog.Link{}}
+	var (
+		start   sql.NullString
+		stars   sql.NullInt64
+		note    sql.NullString
+		watched sql.NullBool
+	)
+	err := rows.Scan(&t.ID, &t.EventID, &t.Series, &t.Event, &t.Year,
+		&t.Title, &t.Abstract, &start, &t.DurationMinutes, &t.Track, &t.Room, &t.Language,
+		&t.Source.Name, &t.Source.URL, &t.Source.Key,
+		&stars, &note, &watched)
+	if err != nil {
+		return nil, err
+	}
+	if t.Start, err = parseStart(start); err != nil {
+		return nil, fmt.Errorf("talk %d: %w", t.ID, err)
+	}
+	t.Rating = int(stars.Int64)
+	t.Note = note.String
+	t.Watched = watched.Bool
+	return t, nil
+}
+
+// loadTalks loads complete talk records for the rows of talks matching where
+// (a condition on t, with args), in id order. Child rows come in one query
+// per table for the whole set, never one per talk.
+func loadTalks(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*catalog.Talk, error) {
+	rows, err := tx.QueryContext(ctx, talkColumns+" WHERE "+where+" ORDER BY t.id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("query talks: %w", err)
+	}
+	defer rows.Close()
+	var talks []*catalog.Talk
+	byID := map[int64]*catalog.Talk{}
+	for rows.Next() {
+		t, err := scanTalk(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read talk: %w", err)
+		}
+		talks = append(talks, t)
+		byID[t.ID] = t
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query talks: %w", err)
+	}
+	rows.Close()
+	if len(talks) == 0 {
+		return talks, nil
+	}
+
+	ids := make([]any, len(talks))
+	for i, t := range talks {
+		ids[i] = t.ID
+	}
+	in := "(" + placeholders(len(ids)) + ")"
+
+	err = eachRow(ctx, tx, `SELECT ts.talk_id, sp.name, ts.affiliation
+		FROM talk_speakers ts JOIN speakers sp ON sp.id = ts.speaker_id
+		WHERE ts.talk_id IN `+in+` ORDER BY ts.talk_id, ts.position`, ids,
+		func(rows *sql.Rows) error {
+			var id int64
+			var sp catalog.Speaker
+			if err := rows.Scan(&id, &sp.Name, &sp.Affiliation); err != nil {
+				return err
+			}
+			byID[id].Speakers = append(byID[id].Speakers, sp)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("query speakers: %w", err)
+	}
+
+	err = eachRow(ctx, tx, `SELECT talk_id, kind, url FROM links
+		WHERE talk_id IN `+in+` ORDER BY talk_id, position`, ids,
+		func(rows *sql.Rows) error {
+			var id int64
+			var l catalog.Link
+			if err := rows.Scan(&id, &l.Kind, &l.URL); err != nil {
+				return err
+			}
+			byID[id].Links = append(byID[id].Links, l)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("query links: %w", err)
+	}
+
+	err = eachRow(ctx, tx, `SELECT tt.talk_id, tg.name
+		FROM talk_tags tt JOIN tags tg ON tg.id = tt.tag_id
+		WHERE tt.talk_id IN `+in+` ORDER BY tt.talk_id, tt.position`, ids,
+		func(rows *sql.Rows) error {
+			var id int64
+			var tag string
+			if err := rows.Scan(&id, &tag); err != nil {
+				return err
+			}
+			byID[id].Tags = append(byID[id].Tags, tag)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("query tags: %w", err)
+	}
+	return talks, nil
+}
+
+func eachRow(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?,", n-1) + "?"
+}
+
+// FindTalkByID returns the complete talk record, or ENOTFOUND.
+func (s *Store) FindTalkByID(ctx context.Context, id int64) (*catalog.Talk, error) {
+	var talks []*catalog.Talk
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		talks, err = loadTalks(ctx, tx, "t.id = ?", id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find talk %d: %w", id, err)
+	}
+	if len(talks) == 0 {
+		return nil, talkNotFound(id)
+	}
+	return talks[0], nil
+}
+
+// TalksByIDs returns the talks with the given ids; ids that do not exist are
+// absent from the map. It runs a fixed handful of queries per 500 ids, as it
+// hydrates every page of search results.
+func (s *Store) TalksByIDs(ctx context.Context, ids []int64) (map[int64]*catalog.Talk, error) {
+	out := make(map[int64]*catalog.Talk, len(ids))
+	unique := make([]int64, 0, len(ids))
+	seen := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			unique = append(unique, id)
+		}
+	}
+	if len(unique) == 0 {
+		return out, nil
+	}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		for start := 0; start < len(unique); start += talkPageSize {
+			chunk := unique[start:min(start+talkPageSize, len(unique))]
+			args := make([]any, len(chunk))
+			for i, id := range chunk {
+				args[i] = id
+			}
+			talks, err := loadTalks(ctx, tx, "t.id IN ("+placeholders(len(args))+")", args...)
+			if err != nil {
+				return err
+			}
+			for _, t := range talks {
+				out[t.ID] = t
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load talks by id: %w", err)
+	}
+	return out, nil
+}
+
+// EachTalk calls fn with every talk, in id order, personal data merged. It
+// loads talkPageSize talks at a time and holds no transaction or connection
+// while fn runs, so fn may use the store, and a long run (a reindex) does not
+// pin a snapshot. A talk changed during the run is seen either before or
+// after the change; the outbox covers the difference.
+func (s *Store) EachTalk(ctx context.Context, fn func(*catalog.Talk) error) error {
+	var after int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var page []*catalog.Talk
+		err := s.read(ctx, func(tx *sql.Tx) error {
+			var err error
+			page, err = loadTalks(ctx, tx, fmt.Sprintf("t.id IN (SELECT id FROM talks WHERE id > ? ORDER BY id LIMIT %d)", talkPageSize), after)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("load talks after id %d: %w", after, err)
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		for _, t := range page {
+			if err := fn(t); err != nil {
+				return err
+			}
+		}
+		after = page[len(page)-1].ID
+	}
+}
