@@ -367,7 +367,7 @@ func TestRatingFacetLinksSetMinRating(t *testing.T) {
 }
 
 func BenchmarkSearchPage(b *testing.B) {
-	srv, err := New(Config{}, newFakeService(seedTalks()), nil)
+	srv, err := New(Config{}, newTestService(b), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -384,7 +384,7 @@ func BenchmarkSearchPage(b *testing.B) {
 }
 
 func BenchmarkSearchAPI(b *testing.B) {
-	srv, err := New(Config{}, newFakeService(seedTalks()), nil)
+	srv, err := New(Config{}, newTestService(b), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

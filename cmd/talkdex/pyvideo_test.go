@@ -1,0 +1,178 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+const pyvideoTalks = 21570
+
+// sharedFixture returns a file under ../shared/fixtures, or skips the test
+// when the shared folder is not beside this checkout.
+func sharedFixture(tb testing.TB, rel string) string {
+	tb.Helper()
+	path := filepath.Join("..", "..", "..", "shared", "fixtures", rel)
+	if _, err := os.Stat(path); err != nil {
+		tb.Skipf("shared fixture %s not present: %v", rel, err)
+	}
+	return path
+}
+
+var reportLine = regexp.MustCompile(`(\d+) inserted, (\d+) updated, (\d+) unchanged, (\d+) skipped`)
+
+func parseReport(tb testing.TB, stderr string) (inserted, skipped int) {
+	tb.Helper()
+	m := reportLine.FindStringSubmatch(stderr)
+	if m == nil {
+		tb.Fatalf("no import report in: %s", stderr)
+	}
+	inserted, _ = strconv.Atoi(m[1])
+	skipped, _ = strconv.Atoi(m[4])
+	return inserted, skipped
+}
+
+// TestImportPyvideoFixture: the whole pyvideo catalog imports, and every
+// record that is not a talk is named with its reason.
+func TestImportPyvideoFixture(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 21,570 talks")
+	}
+	path := sharedFixture(t, "pyvideo/talks.jsonl.gz")
+	dir := t.TempDir()
+	r := mustRun(t, dir, "import", path)
+	inserted, skipped := parseReport(t, r.stderr)
+	if inserted+skipped != pyvideoTalks {
+		t.Errorf("inserted %d + skipped %d != %d records", inserted, skipped, pyvideoTalks)
+	}
+	named := 0
+	for _, line := range strings.Split(r.stderr, "\n") {
+		if strings.HasPrefix(line, "skipped ") {
+			named++
+		}
+	}
+	if named != skipped {
+		t.Errorf("%d skips counted but %d named:\n%s", skipped, named, r.stderr)
+	}
+	var st catalog.Stats
+	if err := json.Unmarshal([]byte(mustRun(t, dir, "stats", "--json").stdout), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Talks != inserted || st.IndexedDocs != inserted || st.IndexPending != 0 {
+		t.Errorf("stats after import: %+v, want %d talks all indexed", st, inserted)
+	}
+	res := searchJSON(t, dir, "--series", "EuroPython", "--year", "2019", "")
+	if res.Total == 0 {
+		t.Fatalf("no EuroPython 2019 talks")
+	}
+	for _, h := range res.Hits {
+		if h.Talk.Series != "EuroPython" || h.Talk.Year != 2019 {
+			t.Errorf("filter leak: %s / %d", h.Talk.Series, h.Talk.Year)
+		}
+	}
+}
+
+// benchQueries is the mixed query set: words, phrases, field prefixes,
+// exclusions and filters, each answered with facets and highlights.
+func benchQueries() []url.Values {
+	qs := []string{
+		"q=django", "q=machine+learning", `q="type+hints"`, "q=async+-django",
+		"q=pandas+dataframe", "q=testing&sort=newest", "q=speaker:beazley",
+		"q=series:pycon+security", "q=year:2019+numpy", "q=title:packaging",
+		"q=web&series=EuroPython", "q=data&year=2018&year=2019", "q=", "q=&series=PyCon+US&sort=oldest",
+		"q=python&page=3", "q=asyncio+performance", `q="machine+learning"+-tensorflow`, "q=kubernetes+deployment",
+		"q=abstract:gil", "q=jupyter&has=video",
+	}
+	out := make([]url.Values, 0, len(qs))
+	for _, q := range qs {
+		v, err := url.ParseQuery(q)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// BenchmarkPyvideoCatalog measures the issue's figures end to end with the
+// real binary: importing the pyvideo fixture, search latency over HTTP on
+// loopback, and the server's resident memory. Run it once:
+//
+//	go test ./cmd/talkdex -run '^$' -bench PyvideoCatalog -benchtime 1x
+func BenchmarkPyvideoCatalog(b *testing.B) {
+	path := sharedFixture(b, "pyvideo/talks.jsonl.gz")
+	for range b.N {
+		dir := b.TempDir()
+		start := time.Now()
+		r := mustRun(b, dir, "import", path).stderr
+		importSeconds := time.Since(start).Seconds()
+		inserted, _ := parseReport(b, r)
+		b.ReportMetric(importSeconds, "import-s")
+		b.ReportMetric(float64(inserted)/importSeconds, "talks/s")
+
+		srv := startServer(b, dir)
+		queries := benchQueries()
+		client := &http.Client{}
+		var lat []time.Duration
+		for round := range 25 {
+			for _, q := range queries {
+				t0 := time.Now()
+				resp, err := client.Get(srv.base + "/api/v1/talks?" + q.Encode())
+				if err != nil {
+					b.Fatal(err)
+				}
+				var res catalog.SearchResult
+				err = json.NewDecoder(resp.Body).Decode(&res)
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != http.StatusOK {
+					b.Fatalf("%s: %d %v", q.Encode(), resp.StatusCode, err)
+				}
+				if round > 0 { // the first round warms caches
+					lat = append(lat, time.Since(t0))
+				}
+			}
+		}
+		slices.Sort(lat)
+		b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+		b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+		rss, hwm := procMemory(b, srv.cmd.Process.Pid)
+		b.ReportMetric(rss, "rss-MB")
+		b.ReportMetric(hwm, "peak-rss-MB")
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// procMemory reads VmRSS and VmHWM (peak) of a process, in MB.
+func procMemory(tb testing.TB, pid int) (rss, peak float64) {
+	tb.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "VmRSS:":
+			rss = kb / 1024
+		case "VmHWM:":
+			peak = kb / 1024
+		}
+	}
+	return rss, peak
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+func (c *cli) showCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show [--json] ID",
+		Short: "Show one talk with your rating and note",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			cat, _, err := c.openCatalog(cmd.Context(), slog.LevelWarn)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			t, err := cat.FindTalkByID(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(c.io.out)
+				enc.SetEscapeHTML(false)
+				return enc.Encode(t)
+			}
+			printTalk(c.io.out, t)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the talk record as JSON")
+	return cmd
+}
+
+func printTalk(w io.Writer, t *catalog.Talk) {
+	fmt.Fprintf(w, "%s\n", t.Title)
+	row := func(label, value string) {
+		if value != "" {
+			fmt.Fprintf(w, "  %-9s %s\n", label+":", value)
+		}
+	}
+	row("id", strconv.FormatInt(t.ID, 10))
+	row("event", fmt.Sprintf("%s (%s)", t.Event, t.Series))
+	var speakers []string
+	for _, s := range t.Speakers {
+		if s.Affiliation != "" {
+			speakers = append(speakers, s.Name+" ("+s.Affiliation+")")
+		} else {
+			speakers = append(speakers, s.Name)
+		}
+	}
+	row("speakers", strings.Join(speakers, ", "))
+	if !t.Start.IsZero() {
+		row("start", t.Start.Format("2006-01-02 15:04 -07:00"))
+	}
+	if t.DurationMinutes > 0 {
+		row("duration", fmt.Sprintf("%d min", t.DurationMinutes))
+	}
+	row("track", t.Track)
+	row("room", t.Room)
+	row("language", t.Language)
+	row("tags", strings.Join(t.Tags, ", "))
+	for _, l := range t.Links {
+		row(l.Kind, l.URL)
+	}
+	if t.Rating > 0 {
+		row("rating", strings.Repeat("★", t.Rating)+strings.Repeat("☆", catalog.MaxStars-t.Rating))
+	}
+	if t.Watched {
+		row("watched", "yes")
+	}
+	if t.Abstract != "" {
+		fmt.Fprintf(w, "\n%s\n", t.Abstract)
+	}
+	if t.Note != "" {
+		fmt.Fprintf(w, "\nNote:\n%s\n", t.Note)
+	}
+}
+
+func (c *cli) rateCommand() *cobra.Command {
+	var clear bool
+	cmd := &cobra.Command{
+		Use:   "rate ID STARS | rate --clear ID",
+		Short: "Rate a talk 1 to 5 stars, or clear its rating",
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			if clear != (len(args) == 1) {
+				return usagef("give STARS (1-5) or --clear, not both\nSee 'talkdex rate --help'.")
+			}
+			stars := 0
+			if !clear {
+				if stars, err = strconv.Atoi(args[1]); err != nil {
+					return usagef("stars %q is not a whole number from 1 to 5", args[1])
+				}
+			}
+			cat, _, err := c.openCatalog(cmd.Context(), slog.LevelWarn)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			if clear {
+				return cat.ClearRating(cmd.Context(), id)
+			}
+			return cat.SetRating(cmd.Context(), id, stars)
+		},
+	}
+	cmd.Flags().BoolVar(&clear, "clear", false, "remove the rating")
+	return cmd
+}
+
+func (c *cli) noteCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "note ID [TEXT|-]",
+		Short: "Print a talk's note, or replace it (- reads stdin; empty text clears it)",
+		Long: `With only ID, print the talk's note (Markdown).
+With TEXT, replace the note with it; with -, read the note from stdin.
+An empty TEXT ("") clears the note.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			cat, _, err := c.openCatalog(cmd.Context(), slog.LevelWarn)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			if len(args) == 1 {
+				t, err := cat.FindTalkByID(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				if t.Note != "" {
+					fmt.Fprintln(c.io.out, t.Note)
+				}
+				return nil
+			}
+			text := strings.Join(args[1:], " ")
+			if text == "-" {
+				// Read one byte past the limit so an over-long note is
+				// reported rather than silently cut.
+				b, err := io.ReadAll(io.LimitReader(c.io.in, catalog.MaxNoteBytes+1))
+				if err != nil {
+					return fmt.Errorf("read note from stdin: %w", err)
+				}
+				text = string(b)
+			}
+			return cat.SetNote(cmd.Context(), id, text)
+		},
+	}
+	return cmd
+}
+
+func (c *cli) watchedCommand() *cobra.Command {
+	var unset bool
+	cmd := &cobra.Command{
+		Use:   "watched [--no] ID",
+		Short: "Mark a talk watched (or, with --no, not watched)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(args[0])
+			if err != nil {
+				return err
+			}
+			cat, _, err := c.openCatalog(cmd.Context(), slog.LevelWarn)
+			if err != nil {
+				return err
+			}
+			defer cat.Close()
+			return cat.SetWatched(cmd.Context(), id, !unset)
+		},
+	}
+	cmd.Flags().BoolVar(&unset, "no", false, "mark the talk not watched")
+	return cmd
+}

@@ -1,0 +1,209 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+// Suffixes of the directories Rebuild works in next to the live index.
+const (
+	newSuffix = ".new"
+	oldSuffix = ".old"
+)
+
+// lockTimeout bounds how long Open waits for the index's file lock. Another
+// talkdex process holding it is reported as a conflict, never mistaken for a
+// corrupt index.
+const lockTimeout = 2 * time.Second
+
+// scorchConfig is the one place every index is created or opened with (as
+// NewUsing's kvconfig and OpenUsing's runtime config).
+//
+// Why the forced segment format: bleve v2.6.3 writes zap v17 segments by
+// default, but the module proxy we build from serves no zapx/v17, so go.mod
+// replaces it with a v16 stand-in that must never read or write a segment.
+// Forcing zap v16 makes scorch pick the real zapx/v16 plugin (bleve's own
+// v16.3.4 pin) for new and merged segments alike.
+func scorchConfig() map[string]interface{} {
+	return map[string]interface{}{
+		"forceSegmentType":    "zap",
+		"forceSegmentVersion": 16,
+		"bolt_timeout":        lockTimeout.String(),
+	}
+}
+
+// Index is talkdex's Bleve index. It is safe for concurrent use: searches and
+// Apply run in parallel; Rebuild's final swap and Close briefly exclude them.
+type Index struct {
+	path string
+
+	// mu guards bi and closed. bi is nil only after a failed Rebuild swap
+	// could not restore any index.
+	mu     sync.RWMutex
+	bi     bleve.Index
+	closed bool
+
+	needsRebuild atomic.Bool
+
+	// facets caches facet counts between writes.
+	facets facetCache
+
+	// rebuildMu lets one Rebuild run at a time.
+	rebuildMu sync.Mutex
+
+	// pending records what Apply changed while a Rebuild is building the new
+	// index, so the new index can catch up before it replaces the old one.
+	// It is nil when no Rebuild runs.
+	pendingMu sync.Mutex
+	pending   []change
+	capturing bool
+}
+
+// Open opens the index at path, creating it if missing. An index of another
+// mapping version, or one that cannot be opened (corrupt, truncated, not an
+// index at all), is removed and replaced by an empty one. So is a missing one,
+// for which SQLite may well hold talks. NeedsRebuild then reports true.
+// Leftovers of an interrupted Rebuild are removed.
+func Open(path string) (*Index, error) {
+	for _, leftover := range []string{path + newSuffix, path + oldSuffix} {
+		if err := os.RemoveAll(leftover); err != nil {
+			return nil, fmt.Errorf("remove leftover index %s: %w", leftover, err)
+		}
+	}
+	bi, fresh, err := openOrReset(path)
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{path: path, bi: bi}
+	ix.needsRebuild.Store(fresh)
+	return ix, nil
+}
+
+// NeedsRebuild reports whether the index was created empty by Open and has
+// not been rebuilt since: the caller should Rebuild it from SQLite.
+func (ix *Index) NeedsRebuild() bool { return ix.needsRebuild.Load() }
+
+// Close closes the index. Later calls fail; a second Close is a no-op.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.closed {
+		return nil
+	}
+	ix.closed = true
+	if ix.bi == nil {
+		return nil
+	}
+	err := ix.bi.Close()
+	ix.bi = nil
+	if err != nil {
+		return fmt.Errorf("close index %s: %w", ix.path, err)
+	}
+	return nil
+}
+
+// DocCount returns the number of talks in the index.
+func (ix *Index) DocCount() (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if err := ix.usable(); err != nil {
+		return 0, err
+	}
+	n, err := ix.bi.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("count index documents: %w", err)
+	}
+	return n, nil
+}
+
+// usable reports why the index cannot serve a call. Callers hold mu.
+func (ix *Index) usable() error {
+	switch {
+	case ix.closed:
+		return fmt.Errorf("index %s is closed", ix.path)
+	case ix.bi == nil:
+		return fmt.Errorf("index %s is unavailable after a failed rebuild; restart to recreate it", ix.path)
+	}
+	return nil
+}
+
+// openOrReset opens the index at path or, when that is not possible or not
+// worth it, replaces it with an empty one; fresh reports the replacement.
+func openOrReset(path string) (bi bleve.Index, fresh bool, err error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		bi, err := create(path)
+		return bi, true, err
+	}
+	bi, err = openExisting(path)
+	switch {
+	case err == nil:
+		if current, verr := hasCurrentVersion(bi); verr == nil && current {
+			return bi, false, nil
+		}
+		// Another mapping version (or an unreadable one): the documents are
+		// shaped differently, so start over.
+		_ = bi.Close()
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, false, catalog.Errorf(catalog.ECONFLICT,
+			"the search index %s is in use by another talkdex process", path)
+	}
+	if err := os.RemoveAll(path); err != nil {
+		return nil, false, fmt.Errorf("remove unusable index %s: %w", path, err)
+	}
+	bi, err = create(path)
+	return bi, true, err
+}
+
+// openExisting opens an index directory. Bleve and bbolt may panic rather
+// than fail on some damaged files; that is reported as an error so that Open
+// can recreate the index.
+func openExisting(path string) (bi bleve.Index, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			bi, err = nil, fmt.Errorf("open index %s: panic: %v", path, r)
+		}
+	}()
+	bi, err = bleve.OpenUsing(path, scorchConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	return bi, nil
+}
+
+// create makes a new empty index at path, which must not exist, and stamps
+// it with MappingVersion.
+func create(path string) (bleve.Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("build index mapping: %w", err)
+	}
+	bi, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, scorchConfig())
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	if err := bi.SetInternal([]byte(mappingVersionKey), []byte(strconv.Itoa(MappingVersion))); err != nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("stamp index %s with its mapping version: %w", path, err)
+	}
+	return bi, nil
+}
+
+func hasCurrentVersion(bi bleve.Index) (bool, error) {
+	v, err := bi.GetInternal([]byte(mappingVersionKey))
+	if err != nil {
+		return false, fmt.Errorf("read index mapping version: %w", err)
+	}
+	return string(v) == strconv.Itoa(MappingVersion), nil
+}

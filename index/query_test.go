@@ -1,0 +1,190 @@
+package index
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+func TestParseQuery(t *testing.T) {
+	word := func(s string) clause { return clause{text: s} }
+	tests := []struct {
+		query string
+		want  []clause
+	}{
+		{"", nil},
+		{" \t\n ", nil},
+		{"bgp", []clause{word("bgp")}},
+		{"  bgp   ospf  ", []clause{word("bgp"), word("ospf")}},
+		{`"route reflector"`, []clause{{text: "route reflector", phrase: true}}},
+		{`""`, []clause{{text: "", phrase: true}}},
+		{"+bgp", []clause{word("bgp")}},
+		{"-ospf", []clause{{exclude: true, text: "ospf"}}},
+		{`-"route reflector"`, []clause{{exclude: true, text: "route reflector", phrase: true}}},
+		{"+bgp -ospf isis", []clause{word("bgp"), {exclude: true, text: "ospf"}, word("isis")}},
+		{"title:bgp", []clause{{field: prefixTitle, text: "bgp"}}},
+		{"speaker:huston", []clause{{field: prefixSpeaker, text: "huston"}}},
+		{"Speaker:Huston", []clause{{field: prefixSpeaker, text: "Huston"}}},
+		{"abstract:rdma", []clause{{field: prefixAbstract, text: "rdma"}}},
+		{"note:zebra", []clause{{field: prefixNote, text: "zebra"}}},
+		{"tag:ipv6", []clause{{field: prefixTag, text: "ipv6"}}},
+		{"series:nanog", []clause{{field: prefixSeries, text: "nanog"}}},
+		{`event:"ausnog 2023"`, []clause{{field: prefixEvent, text: "ausnog 2023", phrase: true}}},
+		{"year:2019", []clause{{field: prefixYear, text: "2019", year: 2019}}},
+		{`year:"2019"`, []clause{{field: prefixYear, text: "2019", phrase: true, year: 2019}}},
+		{"-speaker:huston", []clause{{exclude: true, field: prefixSpeaker, text: "huston"}}},
+		{`+title:"data center"`, []clause{{field: prefixTitle, text: "data center", phrase: true}}},
+		{"title:a:b", []clause{{field: prefixTitle, text: "a:b"}}},
+		{"10:30", []clause{word("10:30")}},
+		{"ipv6:only", []clause{word("ipv6:only")}},
+		{"bgp* ?x ~y ^z /re/ (a) [b] {c} a\\b", []clause{word("bgp*"), word("?x"), word("~y"), word("^z"), word("/re/"),
+			word("(a)"), word("[b]"), word("{c}"), word("a\\b")}},
+		{"a-b c+d", []clause{word("a-b"), word("c+d")}},
+		{"--x", []clause{{exclude: true, text: "-x"}}},
+		{`foo"bar baz"`, []clause{word("foo"), {text: "bar baz", phrase: true}}},
+		{`"a"b`, []clause{{text: "a", phrase: true}, word("b")}},
+		{"AND OR NOT", []clause{word("AND"), word("OR"), word("NOT")}},
+		{"grüße straße", []clause{word("grüße"), word("straße")}},
+		{strings.Repeat("w ", maxClauses), repeatClause(word("w"), maxClauses)},
+		{strings.Repeat("x", maxQueryChars), []clause{word(strings.Repeat("x", maxQueryChars))}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			got, err := parseQuery(tt.query)
+			if err != nil {
+				t.Fatalf("parseQuery(%q): %v", tt.query, err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("parseQuery(%q)\n got %+v\nwant %+v", tt.query, got, tt.want)
+			}
+		})
+	}
+}
+
+func repeatClause(c clause, n int) []clause {
+	out := make([]clause, n)
+	for i := range out {
+		out[i] = c
+	}
+	return out
+}
+
+func TestParseQueryErrors(t *testing.T) {
+	tests := []struct {
+		query string
+		want  []string // substrings of the message
+	}{
+		{"foo:bar", []string{`unknown field "foo:"`, "character 1", "title:, speaker:", "or year:"}},
+		{"bgp Foo:bar", []string{`unknown field "Foo:"`, "character 5"}},
+		{"-foo:bar", []string{`unknown field "foo:"`, "character 2"}},
+		{"re:invent", []string{`unknown field "re:"`, "in quotes"}},
+		{`"open`, []string{"unterminated quote", "character 1"}},
+		{`bgp "route reflector`, []string{"unterminated quote", "character 5"}},
+		{`title:"open`, []string{"unterminated quote", "character 7"}},
+		{`"a" "b" "c`, []string{"unterminated quote", "character 9"}},
+		{"title:", []string{"field title:", "character 1", "has no value"}},
+		{"bgp speaker: huston", []string{"field speaker:", "character 5", "has no value"}},
+		{"-note:", []string{"field note:", "has no value"}},
+		{"year:", []string{"field year:", "has no value"}},
+		{`title:""`, []string{"field title:", "empty value"}},
+		{`tag:"  "`, []string{"field tag:", "empty value"}},
+		{"-", []string{`"-" at character 1`, "needs a word"}},
+		{"+", []string{`"+" at character 1`}},
+		{"bgp -", []string{`"-" at character 5`}},
+		{"bgp + ospf", []string{`"+" at character 5`}},
+		{"year:soon", []string{"year:soon is not a year"}},
+		{"year:2019-2020", []string{"year:2019-2020 is not a year"}},
+		{"year:-5", []string{"is not a year"}},
+		{strings.Repeat("x", maxQueryChars+1), []string{"1001 characters", "limit is 1000"}},
+		{strings.Repeat("é", maxQueryChars+1), []string{"1001 characters"}},
+		{strings.Repeat("w ", maxClauses+1), []string{"more than 32"}},
+	}
+	for _, tt := range tests {
+		name := tt.query
+		if len(name) > 40 {
+			name = name[:40] + "…"
+		}
+		t.Run(name, func(t *testing.T) {
+			got, err := parseQuery(tt.query)
+			if err == nil {
+				t.Fatalf("parseQuery(%q) = %+v, want an error", tt.query, got)
+			}
+			if code := catalog.ErrorCode(err); code != catalog.EINVALID {
+				t.Errorf("code %q, want %q", code, catalog.EINVALID)
+			}
+			msg := catalog.ErrorMessage(err)
+			for _, s := range tt.want {
+				if !strings.Contains(msg, s) {
+					t.Errorf("message %q lacks %q", msg, s)
+				}
+			}
+		})
+	}
+}
+
+// TestCompiledQueriesHaveNoPatternOperators checks that whatever a user
+// types, the compiled query holds only match, phrase, numeric and boolean
+// queries: never a wildcard, regexp, fuzzy, prefix or query-string query.
+func TestCompiledQueriesHaveNoPatternOperators(t *testing.T) {
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := []string{
+		"bgp*", "b?p", "bgp~", "bgp~2", "bgp^10", "/b.*p/", "title:/x/", "speaker:hus*",
+		`"route ref*"`, "+a* -b?", "tag:~x", "*", "?", "a:b", "_all:x", "title:*", "note:(a OR b)",
+		"series:nan*", "event:/re/", "field:value", "bgp AND ospf", "bgp||ospf",
+	}
+	for _, in := range inputs {
+		clauses, err := parseQuery(in)
+		if err != nil {
+			continue // rejected inputs compile to nothing
+		}
+		q, _ := compileQuery(m, clauses)
+		if err := walkQuery(q); err != nil {
+			t.Errorf("query %q: %v", in, err)
+		}
+	}
+}
+
+func walkQuery(q query.Query) error {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		for _, sub := range []query.Query{q.Must, q.Should, q.MustNot, q.Filter} {
+			if sub != nil {
+				if err := walkQuery(sub); err != nil {
+					return err
+				}
+			}
+		}
+	case *query.ConjunctionQuery:
+		for _, sub := range q.Conjuncts {
+			if err := walkQuery(sub); err != nil {
+				return err
+			}
+		}
+	case *query.DisjunctionQuery:
+		for _, sub := range q.Disjuncts {
+			if err := walkQuery(sub); err != nil {
+				return err
+			}
+		}
+	case *query.MatchQuery:
+		if q.Fuzziness != 0 || q.Prefix != 0 {
+			return fmt.Errorf("match query %q is fuzzy (%d) or prefixed (%d)", q.Match, q.Fuzziness, q.Prefix)
+		}
+	case *query.MatchPhraseQuery:
+		if q.Fuzziness != 0 {
+			return fmt.Errorf("phrase query %q is fuzzy", q.MatchPhrase)
+		}
+	case *query.MatchAllQuery, *query.NumericRangeQuery, *query.TermQuery, *query.BoolFieldQuery:
+	default:
+		return fmt.Errorf("unexpected query type %T", q)
+	}
+	return nil
+}

@@ -1,0 +1,338 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	htmlhighlight "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+// markOpen is how the html highlighter opens a match. Bleve v2.6's html
+// fragment formatter HTML-escapes the talk text around and inside matches,
+// so this tag is the only markup a fragment can contain; a fragment without
+// it highlights nothing and is dropped.
+const markOpen = "<mark>"
+
+// Search runs an already normalised request (req.Normalize was called) and
+// returns hit ids, scores and highlights (Talk is left nil for the caller to
+// hydrate), the total, and every facet of catalog.FacetNames.
+func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error) {
+	started := time.Now()
+	clauses, err := parseQuery(req.Query)
+	if err != nil {
+		return nil, err
+	}
+
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if err := ix.usable(); err != nil {
+		return nil, err
+	}
+
+	userQuery, hasText := compileQuery(ix.bi.Mapping(), clauses)
+	top := userQuery
+	if filter := filterQuery(req.Filter); filter != nil {
+		top.AddFilter(filter)
+	}
+
+	sr := bleve.NewSearchRequestOptions(top, req.PerPage, (req.Page-1)*req.PerPage, false)
+	sr.SortByCustom(sortOrder(req.Sort))
+	gen := ix.facets.generation()
+	key := facetKey(clauses, req.Filter)
+	facets, cached := ix.facets.get(key)
+	if !cached {
+		sr.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, allFacetTerms))
+	}
+	if hasText {
+		sr.Highlight = bleve.NewHighlightWithStyle(htmlhighlight.Name)
+		sr.Highlight.Fields = highlightFields()
+	}
+
+	res, err := ix.bi.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search index for %q: %w", req.Query, err)
+	}
+
+	out := &catalog.SearchResult{
+		Total:   int(res.Total),
+		Page:    req.Page,
+		PerPage: req.PerPage,
+		Hits:    make([]catalog.SearchHit, 0, len(res.Hits)),
+	}
+	for _, h := range res.Hits {
+		id, err := strconv.ParseInt(h.ID, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("search index: document id %q is not a talk id: %w", h.ID, err)
+		}
+		out.Hits = append(out.Hits, catalog.SearchHit{ID: id, Score: h.Score, Highlights: marked(h.Fragments)})
+	}
+	if !cached {
+		facets = splitFacets(res.Facets[fieldFacet])
+		ix.facets.put(key, gen, facets)
+	}
+	out.Facets = facets
+	out.Took = time.Since(started)
+	out.TookMS = float64(out.Took.Microseconds()) / 1000
+	return out, nil
+}
+
+// marked keeps the fragments that highlight something. Bleve returns the
+// start of every requested field even where nothing matched.
+func marked(fragments search.FieldFragmentMap) map[string][]string {
+	var out map[string][]string
+	for field, frags := range fragments {
+		for _, f := range frags {
+			if !strings.Contains(f, markOpen) {
+				continue
+			}
+			if out == nil {
+				out = map[string][]string{}
+			}
+			out[field] = append(out[field], f)
+		}
+	}
+	return out
+}
+
+// sortOrder maps a catalog sort onto Bleve's. Talks without a start sort
+// last in both date directions. Remaining ties fall back to Bleve's natural
+// index order, which is stable for a given index state, so pages do not
+// overlap; sorting by document id instead would load every hit's id.
+func sortOrder(sort string) search.SortOrder {
+	score := &search.SortScore{Desc: true}
+	newest := &search.SortField{Field: fieldStart, Type: search.SortFieldAsString, Desc: true, Missing: search.SortFieldMissingLast}
+	oldest := &search.SortField{Field: fieldStart, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}
+	rating := &search.SortField{Field: fieldRating, Type: search.SortFieldAsString, Desc: true, Missing: search.SortFieldMissingLast}
+	switch sort {
+	case catalog.SortNewest:
+		return search.SortOrder{newest, score}
+	case catalog.SortOldest:
+		return search.SortOrder{oldest, score}
+	case catalog.SortRating:
+		return search.SortOrder{rating, score, newest}
+	default:
+		return search.SortOrder{score, newest}
+	}
+}
+
+// textTarget is a text field a bare word or phrase is matched against, and
+// how much a match there counts.
+type textTarget struct {
+	field string
+	boost float64
+}
+
+// allTextTargets ranks where a bare word matters most: in the title, then
+// who gave the talk, then the user's own words, then the abstract.
+func allTextTargets() []textTarget {
+	return []textTarget{
+		{fieldTitle, 6},
+		{fieldSpeakers, 4},
+		{fieldNote, 3},
+		{fieldTags, 3},
+		{fieldAbstract, 2},
+		{fieldEventText, 1},
+		{fieldSeriesText, 1},
+	}
+}
+
+// prefixTarget is the index field a query prefix searches.
+func prefixTarget(prefix string) string {
+	switch prefix {
+	case prefixSpeaker:
+		return fieldSpeakers
+	case prefixTag:
+		return fieldTags
+	case prefixSeries:
+		return fieldSeriesText
+	case prefixEvent:
+		return fieldEventText
+	default: // title, abstract, note share their field's name
+		return prefix
+	}
+}
+
+// compileQuery turns parsed clauses into a boolean query: every positive
+// clause must match, every excluded one must not; no positive clause matches
+// all talks. hasText reports a positive text clause, i.e. something to
+// highlight.
+//
+// A clause whose text the field's analyzer reduces to nothing (a stop word
+// such as "the", or bare punctuation such as "*") is dropped rather than
+// turned into a query that matches nothing: Bleve would otherwise either
+// return no results at all or, worse, silently drop the whole required part
+// of the query.
+func compileQuery(m mapping.IndexMapping, clauses []clause) (top *query.BooleanQuery, hasText bool) {
+	var must, mustNot []query.Query
+	for _, c := range clauses {
+		q := compileClause(m, c)
+		if q == nil {
+			continue
+		}
+		if c.exclude {
+			mustNot = append(mustNot, q)
+			continue
+		}
+		must = append(must, q)
+		if c.field != prefixYear {
+			hasText = true
+		}
+	}
+	if len(must) == 0 {
+		must = append(must, query.NewMatchAllQuery())
+	}
+	return query.NewBooleanQuery(must, nil, mustNot), hasText
+}
+
+// compileClause returns nil for a clause that cannot match anything by
+// itself (see compileQuery).
+func compileClause(m mapping.IndexMapping, c clause) query.Query {
+	switch c.field {
+	case prefixYear:
+		return numericEquals(fieldYearNum, float64(c.year))
+	case "":
+		// Stop words only count where English prose is analysed; "the" must
+		// not turn into "a speaker called The".
+		if !hasTokens(m, fieldTitle, c.text) {
+			return nil
+		}
+		var alts []query.Query
+		for _, t := range allTextTargets() {
+			if hasTokens(m, t.field, c.text) {
+				alts = append(alts, matchText(t.field, c.text, c.phrase, t.boost))
+			}
+		}
+		return orQuery(alts)
+	default:
+		field := prefixTarget(c.field)
+		if !hasTokens(m, field, c.text) {
+			return nil
+		}
+		return matchText(field, c.text, c.phrase, 1)
+	}
+}
+
+// matchText matches analysed text in one field. All words of a bare
+// word must be there ("ipv6-only" needs both "ipv6" and "only").
+func matchText(field, text string, phrase bool, boost float64) query.Query {
+	if phrase {
+		q := query.NewMatchPhraseQuery(text)
+		q.SetField(field)
+		q.SetBoost(boost)
+		return q
+	}
+	q := query.NewMatchQuery(text)
+	q.SetField(field)
+	q.SetOperator(query.MatchQueryOperatorAnd)
+	q.SetBoost(boost)
+	return q
+}
+
+// hasTokens reports whether field's analyzer keeps anything of text.
+func hasTokens(m mapping.IndexMapping, field, text string) bool {
+	analyzer := m.AnalyzerNamed(m.AnalyzerNameForPath(field))
+	if analyzer == nil {
+		return strings.TrimSpace(text) != ""
+	}
+	return len(analyzer.Analyze([]byte(text))) > 0
+}
+
+// filterQuery builds the typed filters: values of one field are
+// alternatives, fields must all match. It returns nil when nothing filters.
+func filterQuery(f catalog.TalkFilter) query.Query {
+	var all []query.Query
+	addTerms := func(field string, values []string) {
+		var alts []query.Query
+		for _, v := range values {
+			if v == "" {
+				continue
+			}
+			tq := query.NewTermQuery(v)
+			tq.SetField(field)
+			alts = append(alts, tq)
+		}
+		if q := orQuery(alts); q != nil {
+			all = append(all, q)
+		}
+	}
+	addTerms(fieldSeries, f.Series)
+	addTerms(fieldEvent, f.Event)
+	addTerms(fieldSpeaker, f.Speaker)
+	addTerms(fieldTag, f.Tag)
+
+	var years []query.Query
+	for _, y := range f.Year {
+		years = append(years, numericEquals(fieldYearNum, float64(y)))
+	}
+	if q := orQuery(years); q != nil {
+		all = append(all, q)
+	}
+
+	if f.MinRating > 0 {
+		lowest, inclusive := float64(f.MinRating), true
+		q := query.NewNumericRangeInclusiveQuery(&lowest, nil, &inclusive, nil)
+		q.SetField(fieldRatingNum)
+		all = append(all, q)
+	}
+	if f.Watched != nil {
+		q := query.NewBoolFieldQuery(*f.Watched)
+		q.SetField(fieldWatched)
+		all = append(all, q)
+	}
+	var has []query.Query
+	for _, kind := range f.Has {
+		field := ""
+		switch kind {
+		case catalog.LinkVideo:
+			field = fieldHasVideo
+		case catalog.LinkSlides:
+			field = fieldHasSlides
+		default:
+			continue // Normalize rejects other kinds
+		}
+		q := query.NewBoolFieldQuery(true)
+		q.SetField(field)
+		has = append(has, q)
+	}
+	if q := orQuery(has); q != nil {
+		all = append(all, q)
+	}
+
+	switch len(all) {
+	case 0:
+		return nil
+	case 1:
+		return all[0]
+	default:
+		return query.NewConjunctionQuery(all)
+	}
+}
+
+func numericEquals(field string, v float64) query.Query {
+	inclusive := true
+	q := query.NewNumericRangeInclusiveQuery(&v, &v, &inclusive, &inclusive)
+	q.SetField(field)
+	return q
+}
+
+// orQuery is a disjunction, without the wrapper for a single query; nil for
+// none.
+func orQuery(qs []query.Query) query.Query {
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	default:
+		return query.NewDisjunctionQuery(qs)
+	}
+}

@@ -1,0 +1,208 @@
+// Package app joins the store (the truth) and the index (derived from it)
+// into the catalog service that the CLI and the HTTP server use. It owns the
+// data directory's layout, keeps the index in step with the store's outbox,
+// and runs imports and rebuilds.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/talkdex/talkdex/index"
+	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/sqlite"
+)
+
+// File names inside a data directory (DESIGN "Contracts").
+const (
+	DatabaseFile = "talkdex.db"
+	IndexDir     = "index.bleve"
+	lockFile     = "index.lock"
+	serverFile   = "server.addr"
+)
+
+// syncBatch bounds how many outbox rows one index batch applies, so that a
+// large import never holds thousands of talks in memory at once.
+const syncBatch = 1000
+
+// Catalog implements catalog.TalkService over SQLite and Bleve.
+//
+// Only one process may write a data directory's index at a time. The first
+// process to open the directory takes the index lock; a second one (say the
+// CLI while `talkdex serve` runs) writes only to SQLite, leaves the outbox
+// for the lock holder to apply, and sends searches to the holder's API.
+type Catalog struct {
+	dir    string
+	store  *sqlite.Store
+	lock   *os.File     // nil when another process holds the index
+	index  *index.Index // nil when another process holds the index
+	logger *slog.Logger
+
+	advertised bool // this process wrote serverFile
+
+	// syncMu serialises outbox draining and rebuilds, so that two batches
+	// never apply the same changes out of order.
+	syncMu sync.Mutex
+}
+
+// Open opens (creating if needed) the catalog in dir. A missing or
+// incompatible index is rebuilt from SQLite before Open returns; otherwise
+// whatever the outbox still holds from an earlier run is applied.
+func Open(ctx context.Context, dir string, logger *slog.Logger) (*Catalog, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data dir %s: %w", dir, err)
+	}
+	store, err := sqlite.Open(ctx, filepath.Join(dir, DatabaseFile))
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	c := &Catalog{dir: dir, store: store, logger: logger}
+	lock, err := lockIndex(filepath.Join(dir, lockFile))
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	c.lock = lock
+	if lock == nil {
+		// Bleve keeps an exclusive lock on its files while open, so this
+		// process works without the index: writes go to SQLite and the
+		// outbox, and searches go to the owner's API (see remote.go).
+		logger.Debug("another talkdex process owns the index", "dir", dir)
+		return c, nil
+	}
+	c.index, err = index.Open(filepath.Join(dir, IndexDir))
+	if err != nil {
+		c.closeFiles()
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	if c.index.NeedsRebuild() {
+		logger.Info("index missing or from another mapping version; rebuilding from the database")
+		if err := c.Reindex(ctx); err != nil {
+			c.Close()
+			return nil, err
+		}
+	} else if err := c.Sync(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Close releases the store, the index and the lock.
+func (c *Catalog) Close() error {
+	var errs []error
+	if c.advertised {
+		errs = append(errs, os.Remove(filepath.Join(c.dir, serverFile)))
+	}
+	if c.index != nil {
+		errs = append(errs, c.index.Close())
+	}
+	errs = append(errs, c.closeFiles())
+	return errors.Join(errs...)
+}
+
+func (c *Catalog) closeFiles() error {
+	err := c.store.Close()
+	if c.lock != nil {
+		err = errors.Join(err, c.lock.Close())
+	}
+	return err
+}
+
+// Dir is the data directory.
+func (c *Catalog) Dir() string { return c.dir }
+
+// OwnsIndex reports whether this process maintains the index. When false,
+// writes reach the index only once the owning process drains the outbox.
+func (c *Catalog) OwnsIndex() bool { return c.lock != nil }
+
+// Store exposes the store for maintenance commands (backup, integrity check).
+func (c *Catalog) Store() *sqlite.Store { return c.store }
+
+// Sync applies the outbox to the index. It is a no-op for a process that
+// does not own the index.
+func (c *Catalog) Sync(ctx context.Context) error {
+	if c.lock == nil {
+		return nil
+	}
+	c.syncMu.Lock()
+	defer c.syncMu.Unlock()
+	for {
+		changes, err := c.store.PendingIndexChanges(ctx, syncBatch)
+		if err != nil {
+			return fmt.Errorf("read index outbox: %w", err)
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		ids := make([]int64, 0, len(changes))
+		seen := make(map[int64]bool, len(changes))
+		for _, ch := range changes {
+			if !seen[ch.TalkID] {
+				seen[ch.TalkID] = true
+				ids = append(ids, ch.TalkID)
+			}
+		}
+		talks, err := c.store.TalksByIDs(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("load talks for the index: %w", err)
+		}
+		upserts := make([]*catalog.Talk, 0, len(talks))
+		var deletes []int64
+		for _, id := range ids {
+			if t, ok := talks[id]; ok {
+				upserts = append(upserts, t)
+			} else {
+				deletes = append(deletes, id)
+			}
+		}
+		if err := c.index.Apply(ctx, upserts, deletes); err != nil {
+			return fmt.Errorf("apply %d changes to the index: %w", len(ids), err)
+		}
+		if err := c.store.AckIndexChanges(ctx, changes[len(changes)-1].Seq); err != nil {
+			return fmt.Errorf("acknowledge index outbox: %w", err)
+		}
+	}
+}
+
+// Reindex rebuilds the whole index from SQLite while searches keep using
+// the old one.
+func (c *Catalog) Reindex(ctx context.Context) error {
+	if c.lock == nil {
+		return catalog.Errorf(catalog.ECONFLICT, "another talkdex process (a running server?) owns the index in %s; stop it or run reindex there", c.dir)
+	}
+	c.syncMu.Lock()
+	// Every change up to seq is committed before the rebuild starts reading,
+	// so the rebuild sees it; later changes stay queued for Sync.
+	seq, err := c.store.LastIndexSeq(ctx)
+	if err == nil {
+		err = c.index.Rebuild(ctx, func(emit func(*catalog.Talk) error) error {
+			return c.store.EachTalk(ctx, emit)
+		})
+	}
+	if err == nil {
+		err = c.store.AckIndexChanges(ctx, seq)
+	}
+	c.syncMu.Unlock()
+	if err != nil {
+		return fmt.Errorf("rebuild index: %w", err)
+	}
+	return c.Sync(ctx)
+}
+
+// afterWrite brings the index up to date after a committed write. The
+// write itself already succeeded and its outbox row is durable, so a
+// failure here is logged, not returned: the next Sync will retry it.
+func (c *Catalog) afterWrite(ctx context.Context) {
+	if err := c.Sync(ctx); err != nil {
+		c.logger.Error("index sync after write failed; will retry", "err", err)
+	}
+}

@@ -1,0 +1,72 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+// importBatch is how many talks one store transaction upserts: large enough
+// to amortise the commit, small enough that a failure loses little work.
+const importBatch = 500
+
+// Source feeds talks to emit and returns the records it had to skip.
+// formats.Read fits it once its reader and options are bound.
+type Source func(ctx context.Context, emit func(*catalog.Talk) error) ([]catalog.Skip, error)
+
+// Import upserts every talk src yields, in batches, and brings the index up
+// to date. progress, if not nil, is called with the number of talks read so
+// far. Each batch commits on its own: an error stops the import and leaves
+// the earlier batches in place, whole, with the report saying how far it got.
+func (c *Catalog) Import(ctx context.Context, src Source, progress func(read int)) (catalog.ImportReport, error) {
+	var (
+		report catalog.ImportReport
+		batch  = make([]*catalog.Talk, 0, importBatch)
+		read   int
+	)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		r, err := c.store.UpsertTalks(ctx, batch)
+		if err != nil {
+			return fmt.Errorf("store talks: %w", err)
+		}
+		report.Add(r)
+		batch = batch[:0]
+		return nil
+	}
+	skips, err := src(ctx, func(t *catalog.Talk) error {
+		batch = append(batch, t)
+		read++
+		if len(batch) == importBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+			if progress != nil {
+				progress(read)
+			}
+			// Keep the outbox short during long imports, so that a crash
+			// leaves little to catch up and searches see talks as they land.
+			if read%(importBatch*10) == 0 {
+				if err := c.Sync(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if progress != nil {
+		progress(read)
+	}
+	report.Skipped += len(skips)
+	report.Skips = append(skips, report.Skips...)
+	if syncErr := c.Sync(ctx); err == nil {
+		err = syncErr
+	}
+	return report, err
+}

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+var _ catalog.TalkService = (*Catalog)(nil)
+
+// SearchTalks searches the index and hydrates the hits from SQLite, which
+// holds the current record (the index may be a moment behind a write).
+func (c *Catalog) SearchTalks(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error) {
+	if err := req.Normalize(); err != nil {
+		return nil, err
+	}
+	if c.index == nil {
+		return c.remoteSearch(ctx, req)
+	}
+	res, err := c.index.Search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	talks, err := c.store.TalksByIDs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load search hits: %w", err)
+	}
+	hits := res.Hits[:0]
+	for _, h := range res.Hits {
+		// A talk deleted since the index saw it is simply left out.
+		if t, ok := talks[h.ID]; ok {
+			h.Talk = t
+			hits = append(hits, h)
+		}
+	}
+	res.Hits = hits
+	return res, nil
+}
+
+// FindTalkByID returns one talk with its personal data.
+func (c *Catalog) FindTalkByID(ctx context.Context, id int64) (*catalog.Talk, error) {
+	return c.store.FindTalkByID(ctx, id)
+}
+
+// SetRating rates a talk 1..5 stars.
+func (c *Catalog) SetRating(ctx context.Context, id int64, stars int) error {
+	if err := c.store.SetRating(ctx, id, stars); err != nil {
+		return err
+	}
+	c.afterWrite(ctx)
+	return nil
+}
+
+// ClearRating removes a talk's rating.
+func (c *Catalog) ClearRating(ctx context.Context, id int64) error {
+	if err := c.store.ClearRating(ctx, id); err != nil {
+		return err
+	}
+	c.afterWrite(ctx)
+	return nil
+}
+
+// SetNote replaces a talk's note; empty text clears it.
+func (c *Catalog) SetNote(ctx context.Context, id int64, text string) error {
+	if err := c.store.SetNote(ctx, id, text); err != nil {
+		return err
+	}
+	c.afterWrite(ctx)
+	return nil
+}
+
+// SetWatched marks a talk watched or not.
+func (c *Catalog) SetWatched(ctx context.Context, id int64, watched bool) error {
+	if err := c.store.SetWatched(ctx, id, watched); err != nil {
+		return err
+	}
+	c.afterWrite(ctx)
+	return nil
+}
+
+// ListSeries lists every series with counts.
+func (c *Catalog) ListSeries(ctx context.Context) ([]*catalog.Series, error) {
+	return c.store.ListSeries(ctx)
+}
+
+// ListEvents lists events, newest first.
+func (c *Catalog) ListEvents(ctx context.Context, f catalog.EventFilter) ([]*catalog.Event, error) {
+	return c.store.ListEvents(ctx, f)
+}
+
+// FindEventByID returns one event.
+func (c *Catalog) FindEventByID(ctx context.Context, id int64) (*catalog.Event, error) {
+	return c.store.FindEventByID(ctx, id)
+}
+
+// Stats summarises the store and the index.
+func (c *Catalog) Stats(ctx context.Context) (*catalog.Stats, error) {
+	st, err := c.store.Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if c.index == nil {
+		return st, nil // the owning process knows; this one cannot look
+	}
+	n, err := c.index.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("count indexed talks: %w", err)
+	}
+	st.IndexedDocs = int(n)
+	return st, nil
+}
