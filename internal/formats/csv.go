@@ -47,7 +47,11 @@ func newCSVExporter(w io.Writer) (*csvExporter, error) {
 }
 
 func (e *csvExporter) Write(t *catalog.Talk) error {
-	if err := e.w.Write(csvRow(t)); err != nil {
+	row := csvRow(t)
+	for i, cell := range row {
+		row[i] = defuseFormula(cell)
+	}
+	if err := e.w.Write(row); err != nil {
 		return fmt.Errorf("export talk %q as CSV: %w", t.Title, err)
 	}
 	return nil
@@ -102,4 +106,19 @@ func idCell(id int64) string {
 		return ""
 	}
 	return strconv.FormatInt(id, 10)
+}
+
+// defuseFormula keeps spreadsheets from running a cell as a formula: a cell
+// that starts with = + - @ or a control character gets a leading apostrophe,
+// which spreadsheet programs show as text (OWASP's advice for CSV export).
+// Talk titles and notes come from the web, so they can start that way.
+func defuseFormula(cell string) string {
+	if cell == "" {
+		return cell
+	}
+	switch cell[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + cell
+	}
+	return cell
 }

@@ -347,3 +347,36 @@ func TestReadFileGzipExport(t *testing.T) {
 		t.Errorf("directory: %v, want EINVALID", err)
 	}
 }
+
+func TestExportCSVDefusesFormulas(t *testing.T) {
+	talk := &catalog.Talk{Series: "S", Event: "E", Title: "=HYPERLINK(\"http://evil\")", Note: "@SUM(A1)", Tags: []string{"-x", "ok"}}
+	talk.Normalize()
+	var buf bytes.Buffer
+	exp, err := NewExporter(&buf, ExportCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := exp.Write(talk); err != nil {
+		t.Fatal(err)
+	}
+	if err := exp.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, row := rows[0], rows[1]
+	for i, name := range header {
+		switch name {
+		case "title", "note", "tags":
+			if !strings.HasPrefix(row[i], "'") {
+				t.Errorf("%s cell %q would run as a formula", name, row[i])
+			}
+		case "series":
+			if row[i] != "S" {
+				t.Errorf("plain cell changed: %q", row[i])
+			}
+		}
+	}
+}
