@@ -114,6 +114,20 @@ func TestImportReportsAndSkips(t *testing.T) {
 	}
 }
 
+func TestImportNamesSeriesAndEvent(t *testing.T) {
+	dir := t.TempDir()
+	r := mustRun(t, dir, "import", "--dry-run", "--series", "Renamed", "--event", "Renamed 2030", "testdata/talks.jsonl")
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var talk catalog.Talk
+		if err := json.Unmarshal([]byte(line), &talk); err != nil {
+			t.Fatal(err)
+		}
+		if talk.Series != "Renamed" || talk.Event != "Renamed 2030" {
+			t.Errorf("--series/--event not applied: %q / %q", talk.Series, talk.Event)
+		}
+	}
+}
+
 func TestDryRunWritesNothing(t *testing.T) {
 	dir := t.TempDir()
 	r := mustRun(t, dir, "import", "--dry-run", "testdata/talks.jsonl")

@@ -27,8 +27,8 @@ const maxDownloadBytes = 256 << 20
 func (c *cli) importCommand() *cobra.Command {
 	var (
 		dryRun   bool
-		format   string
 		demoMode bool
+		opts     formats.Options
 	)
 	cmd := &cobra.Command{
 		Use:   "import [--dry-run] [--format auto|" + strings.Join(formats.Names(), "|") + "] PATH|URL|-...",
@@ -42,14 +42,14 @@ touches your ratings, notes or watched marks.
 and a summary on stderr. --demo imports the embedded demo catalog.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if format != formats.FormatAuto && !slices.Contains(formats.Names(), format) {
-				return usagef("unknown format %q; use auto, %s", format, strings.Join(formats.Names(), ", "))
+			if opts.Format != formats.FormatAuto && !slices.Contains(formats.Names(), opts.Format) {
+				return usagef("unknown format %q; use auto, %s", opts.Format, strings.Join(formats.Names(), ", "))
 			}
 			if len(args) == 0 && !demoMode {
 				return usagef("import needs a PATH, URL or - (or --demo)\nSee 'talkdex import --help'.")
 			}
 			if dryRun {
-				return c.dryRun(ctx, args, format, demoMode)
+				return c.dryRun(ctx, args, opts, demoMode)
 			}
 			cat, _, err := c.openCatalog(ctx, slog.LevelWarn)
 			if err != nil {
@@ -64,7 +64,7 @@ and a summary on stderr. --demo imports the embedded demo catalog.`,
 				}
 			}
 			for _, arg := range args {
-				report, err := cat.Import(ctx, c.source(arg, format), c.progress(arg))
+				report, err := cat.Import(ctx, c.source(arg, opts), c.progress(arg))
 				c.printReport(arg, report)
 				if err != nil {
 					return fmt.Errorf("import %s: %w", arg, err)
@@ -77,31 +77,35 @@ and a summary on stderr. --demo imports the embedded demo catalog.`,
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the talk records as JSON lines; write nothing")
-	cmd.Flags().StringVar(&format, "format", formats.FormatAuto, "input format")
+	cmd.Flags().StringVar(&opts.Format, "format", formats.FormatAuto, "input format")
+	cmd.Flags().StringVar(&opts.Series, "series", "", "series name for talks whose input names none (or to override it)")
+	cmd.Flags().StringVar(&opts.Event, "event", "", "event name for talks whose input names none (or to override it)")
 	cmd.Flags().BoolVar(&demoMode, "demo", false, "import the embedded demo catalog")
 	return cmd
 }
 
 // source binds one command-line argument to a reader the catalog can import.
-func (c *cli) source(arg, format string) app.Source {
+func (c *cli) source(arg string, opts formats.Options) app.Source {
 	return func(ctx context.Context, emit func(*catalogTalk) error) ([]catalogSkip, error) {
 		switch {
 		case arg == "-":
-			return formats.Read(ctx, c.io.in, formats.Options{Format: format, Name: "stdin"}, emit)
+			opts.Name = "stdin"
+			return formats.Read(ctx, c.io.in, opts, emit)
 		case isURL(arg):
 			body, err := download(ctx, arg)
 			if err != nil {
 				return nil, err
 			}
 			defer body.Close()
-			return formats.Read(ctx, body, formats.Options{Format: format, Name: arg}, emit)
+			opts.Name = arg
+			return formats.Read(ctx, body, opts, emit)
 		default:
-			return formats.ReadFile(ctx, arg, format, emit)
+			return formats.ReadFile(ctx, arg, opts, emit)
 		}
 	}
 }
 
-func (c *cli) dryRun(ctx context.Context, args []string, format string, demoMode bool) error {
+func (c *cli) dryRun(ctx context.Context, args []string, opts formats.Options, demoMode bool) error {
 	enc := json.NewEncoder(c.io.out)
 	enc.SetEscapeHTML(false)
 	var talks, skipped int
@@ -118,7 +122,7 @@ func (c *cli) dryRun(ctx context.Context, args []string, format string, demoMode
 		names = append([]string{"demo catalog"}, names...)
 	}
 	for _, arg := range args {
-		sources = append(sources, c.source(arg, format))
+		sources = append(sources, c.source(arg, opts))
 	}
 	for i, src := range sources {
 		skips, err := src(ctx, emit)

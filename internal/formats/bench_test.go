@@ -38,7 +38,7 @@ func BenchmarkReadPyvideo(b *testing.B) {
 func BenchmarkExportJSONL(b *testing.B) {
 	dir := sharedFixture(b, "pyvideo")
 	var talks []*catalog.Talk
-	if _, err := ReadFile(context.Background(), filepath.Join(dir, "talks.jsonl.gz"), FormatAuto, func(t *catalog.Talk) error {
+	if _, err := ReadFile(context.Background(), filepath.Join(dir, "talks.jsonl.gz"), Options{Format: FormatAuto}, func(t *catalog.Talk) error {
 		talks = append(talks, t)
 		return nil
 	}); err != nil {

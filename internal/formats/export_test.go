@@ -340,10 +340,10 @@ func TestReadFileGzipExport(t *testing.T) {
 	if len(talks) != 3 || len(skips) != 0 {
 		t.Fatalf("read %d talks, skips %v", len(talks), skips)
 	}
-	if _, err := ReadFile(context.Background(), t.TempDir()+"/missing.jsonl", FormatAuto, func(*catalog.Talk) error { return nil }); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+	if _, err := ReadFile(context.Background(), t.TempDir()+"/missing.jsonl", Options{Format: FormatAuto}, func(*catalog.Talk) error { return nil }); catalog.ErrorCode(err) != catalog.ENOTFOUND {
 		t.Errorf("missing file: %v, want ENOTFOUND", err)
 	}
-	if _, err := ReadFile(context.Background(), t.TempDir(), FormatAuto, func(*catalog.Talk) error { return nil }); catalog.ErrorCode(err) != catalog.EINVALID {
+	if _, err := ReadFile(context.Background(), t.TempDir(), Options{Format: FormatAuto}, func(*catalog.Talk) error { return nil }); catalog.ErrorCode(err) != catalog.EINVALID {
 		t.Errorf("directory: %v, want EINVALID", err)
 	}
 }

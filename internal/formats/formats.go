@@ -81,6 +81,11 @@ type Options struct {
 	Format string // FormatAuto or a name from Names()
 	Name   string // shown in skip refs and errors, e.g. the file name
 	Dir    string // directory of the input file, for sibling metadata (pyvideo events); "" for stdin/URLs
+	// Series and Event name the conference when the input does not (a
+	// Sessionize export, an ICS file without a calendar name), or override
+	// what it says. Empty means "use what the input says".
+	Series string
+	Event  string
 }
 
 func (o Options) displayName() string {
@@ -136,7 +141,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(*catalog.Tal
 		f, _ = lookup(detected)
 	}
 
-	out := &sink{name: name, emit: emit}
+	out := &sink{name: name, emit: emit, series: opts.Series, event: opts.Event}
 	if err := f.read(ctx, br, opts, out); err != nil {
 		return out.skips, err
 	}
@@ -146,7 +151,7 @@ func Read(ctx context.Context, r io.Reader, opts Options, emit func(*catalog.Tal
 // ReadFile reads the file at path with Read. The file's directory is passed
 // on so that readers can find sibling metadata (pyvideo's events.jsonl and
 // category.json).
-func ReadFile(ctx context.Context, path string, format string, emit func(*catalog.Talk) error) ([]catalog.Skip, error) {
+func ReadFile(ctx context.Context, path string, opts Options, emit func(*catalog.Talk) error) ([]catalog.Skip, error) {
 	file, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -158,7 +163,8 @@ func ReadFile(ctx context.Context, path string, format string, emit func(*catalo
 	if info, err := file.Stat(); err == nil && info.IsDir() {
 		return nil, catalog.Errorf(catalog.EINVALID, "%s is a directory; name the files to import", path)
 	}
-	return Read(ctx, file, Options{Format: format, Name: filepath.Base(path), Dir: filepath.Dir(path)}, emit)
+	opts.Name, opts.Dir = filepath.Base(path), filepath.Dir(path)
+	return Read(ctx, file, opts, emit)
 }
 
 // Detect names the format of an input from its first bytes (about 64 KiB of
@@ -212,9 +218,10 @@ func readError(name string, err error) error {
 // sink normalises and validates what readers produce, turns unusable
 // records into skips and passes the rest to the caller's emit.
 type sink struct {
-	name  string
-	emit  func(*catalog.Talk) error
-	skips []catalog.Skip
+	name          string
+	emit          func(*catalog.Talk) error
+	skips         []catalog.Skip
+	series, event string // Options.Series and Options.Event
 }
 
 // ref names a record for skip lists: "talks.jsonl:12", "talks.json[3]" or
@@ -235,6 +242,12 @@ func (s *sink) skip(loc location, reason string) {
 
 // talk normalises t and emits it, or records why it cannot be used.
 func (s *sink) talk(loc location, t *catalog.Talk) error {
+	if s.series != "" {
+		t.Series = s.series
+	}
+	if s.event != "" {
+		t.Event = s.event
+	}
 	t.Normalize()
 	if err := t.Validate(); err != nil {
 		s.skip(loc, catalog.ErrorMessage(err))

@@ -52,7 +52,7 @@ func readAll(t *testing.T, input string, opts Options) ([]*catalog.Talk, []catal
 func readFileAll(t *testing.T, path, format string) ([]*catalog.Talk, []catalog.Skip) {
 	t.Helper()
 	var talks []*catalog.Talk
-	skips, err := ReadFile(context.Background(), path, format, func(tk *catalog.Talk) error {
+	skips, err := ReadFile(context.Background(), path, Options{Format: format}, func(tk *catalog.Talk) error {
 		talks = append(talks, tk)
 		return nil
 	})

@@ -21,7 +21,7 @@ func TestPyvideoFixtureWhole(t *testing.T) {
 
 	byKey := map[string]*catalog.Talk{}
 	count := 0
-	skips, err := ReadFile(context.Background(), filepath.Join(dir, "talks.jsonl.gz"), FormatAuto, func(tk *catalog.Talk) error {
+	skips, err := ReadFile(context.Background(), filepath.Join(dir, "talks.jsonl.gz"), Options{Format: FormatAuto}, func(tk *catalog.Talk) error {
 		count++
 		if err := tk.Validate(); err != nil {
 			t.Errorf("emitted talk does not validate: %v", err)
