@@ -10,11 +10,13 @@ import (
 	"github.com/talkdex/talkdex/internal/catalog"
 )
 
-// change is one document write: an upsert of talk, or a delete of id when
-// talk is nil.
+// change is one document write: an upsert of doc, or a delete of id when
+// doc is nil. It holds the mapped document rather than the talk so that a
+// change kept for a Rebuild's replay does not depend on the caller leaving
+// the talk alone.
 type change struct {
-	id   int64
-	talk *catalog.Talk
+	id  int64
+	doc talkDocument
 }
 
 // Apply indexes upserts and removes deletes, in batches. Deletes are applied
@@ -25,7 +27,7 @@ func (ix *Index) Apply(ctx context.Context, upserts []*catalog.Talk, deletes []i
 		if t == nil || t.ID <= 0 {
 			return fmt.Errorf("index talk: talk has no id")
 		}
-		changes = append(changes, change{id: t.ID, talk: t})
+		changes = append(changes, change{id: t.ID, doc: newTalkDocument(t)})
 	}
 	for _, id := range deletes {
 		changes = append(changes, change{id: id})
@@ -125,7 +127,7 @@ func (ix *Index) Rebuild(ctx context.Context, feed func(emit func(*catalog.Talk)
 		if t == nil || t.ID <= 0 {
 			return fmt.Errorf("emit: talk has no id")
 		}
-		return w.add(change{id: t.ID, talk: t})
+		return w.add(change{id: t.ID, doc: newTalkDocument(t)})
 	}
 	if err := feed(emit); err != nil {
 		w.abandon()

@@ -57,8 +57,8 @@ func (w *bulkWriter) add(c change) error {
 		return err
 	}
 	id := docID(c.id)
-	if c.talk != nil {
-		if err := w.batch.Index(id, newTalkDocument(c.talk)); err != nil {
+	if c.doc != nil {
+		if err := w.batch.Index(id, c.doc); err != nil {
 			return fmt.Errorf("map talk %d: %w", c.id, err)
 		}
 	} else {

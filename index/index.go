@@ -63,9 +63,9 @@ type Index struct {
 	// rebuildMu lets one Rebuild run at a time.
 	rebuildMu sync.Mutex
 
-	// pending records what Apply changed while a Rebuild is building the new
-	// index, so the new index can catch up before it replaces the old one.
-	// It is nil when no Rebuild runs.
+	// While a Rebuild builds the new index (capturing), pending records what
+	// Apply changes meanwhile, so the new index can catch up before it
+	// replaces the old one.
 	pendingMu sync.Mutex
 	pending   []change
 	capturing bool
@@ -73,9 +73,11 @@ type Index struct {
 
 // Open opens the index at path, creating it if missing. An index of another
 // mapping version, or one that cannot be opened (corrupt, truncated, not an
-// index at all), is removed and replaced by an empty one. So is a missing one,
-// for which SQLite may well hold talks. NeedsRebuild then reports true.
-// Leftovers of an interrupted Rebuild are removed.
+// index at all), is removed and replaced by an empty one. NeedsRebuild then
+// reports true, and also for a newly created index, since SQLite may well
+// hold talks (an index directory deleted by hand, a crash in mid-Rebuild).
+// Leftovers of an interrupted Rebuild are removed. An index locked by another
+// process is an ECONFLICT error, after waiting lockTimeout.
 func Open(path string) (*Index, error) {
 	for _, leftover := range []string{path + newSuffix, path + oldSuffix} {
 		if err := os.RemoveAll(leftover); err != nil {

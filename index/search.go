@@ -16,11 +16,13 @@ import (
 	"github.com/talkdex/talkdex/internal/catalog"
 )
 
-// markOpen is how the html highlighter opens a match. Bleve v2.6's html
-// fragment formatter HTML-escapes the talk text around and inside matches,
-// so this tag is the only markup a fragment can contain; a fragment without
-// it highlights nothing and is dropped.
-const markOpen = "<mark>"
+// How the html highlighter wraps a match. Bleve v2.6's html fragment
+// formatter HTML-escapes the talk text around and inside matches, so these
+// tags are the only markup a fragment can contain (safeFragment checks).
+const (
+	markOpen  = "<mark>"
+	markClose = "</mark>"
+)
 
 // Search runs an already normalised request (req.Normalize was called) and
 // returns hit ids, scores and highlights (Talk is left nil for the caller to
@@ -38,8 +40,7 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		return nil, err
 	}
 
-	userQuery, hasText := compileQuery(ix.bi.Mapping(), clauses)
-	top := userQuery
+	top, hasText := compileQuery(ix.bi.Mapping(), clauses)
 	if filter := filterQuery(req.Filter); filter != nil {
 		top.AddFilter(filter)
 	}
@@ -85,13 +86,14 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 	return out, nil
 }
 
-// marked keeps the fragments that highlight something. Bleve returns the
-// start of every requested field even where nothing matched.
+// marked keeps the fragments that highlight something (Bleve returns the
+// start of every requested field even where nothing matched) and are safe to
+// put into HTML as they are.
 func marked(fragments search.FieldFragmentMap) map[string][]string {
 	var out map[string][]string
 	for field, frags := range fragments {
 		for _, f := range frags {
-			if !strings.Contains(f, markOpen) {
+			if !strings.Contains(f, markOpen) || !safeFragment(f) {
 				continue
 			}
 			if out == nil {
@@ -101,6 +103,15 @@ func marked(fragments search.FieldFragmentMap) map[string][]string {
 		}
 	}
 	return out
+}
+
+// safeFragment reports whether f has no markup but <mark> and </mark>.
+// Escaped text has no '<' or '>' left, so any other tag means the text was
+// not escaped; such a fragment is dropped rather than trusted. This keeps
+// highlights HTML-safe even if a Bleve upgrade changes its formatter.
+func safeFragment(f string) bool {
+	rest := strings.ReplaceAll(strings.ReplaceAll(f, markOpen, ""), markClose, "")
+	return !strings.ContainsAny(rest, "<>")
 }
 
 // sortOrder maps a catalog sort onto Bleve's. Talks without a start sort

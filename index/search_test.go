@@ -453,16 +453,16 @@ func TestApplyKeepsOrderAcrossBatches(t *testing.T) {
 	titled := func(id int64, title string) change {
 		talk := gen.talk(id)
 		talk.Title = title
-		return change{id: id, talk: talk}
+		return change{id: id, doc: newTalkDocument(talk)}
 	}
 	var changes []change
 	changes = append(changes, titled(1, "first version"), titled(2, "doomed talk"))
 	for id := int64(10); id < 10+2*batchSize; id++ {
-		changes = append(changes, change{id: id, talk: gen.talk(id)})
+		changes = append(changes, change{id: id, doc: newTalkDocument(gen.talk(id))})
 	}
 	changes = append(changes, titled(1, "second version"), change{id: 2})
 	for id := int64(10 + 2*batchSize); id < 10+3*batchSize; id++ {
-		changes = append(changes, change{id: id, talk: gen.talk(id)})
+		changes = append(changes, change{id: id, doc: newTalkDocument(gen.talk(id))})
 	}
 	changes = append(changes, titled(1, "third version zeppelin"))
 
@@ -489,5 +489,26 @@ func TestApplyStopsOnCancelledContext(t *testing.T) {
 	err := ix.Apply(ctx, newTalkGen().talks(10), nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Apply with a cancelled context: %v, want context.Canceled", err)
+	}
+}
+
+func TestSafeFragment(t *testing.T) {
+	tests := []struct {
+		fragment string
+		safe     bool
+	}{
+		{"plain text", true},
+		{"a <mark>match</mark> here", true},
+		{"&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;", true},
+		{"<script><mark>alert</mark>(1)</script>", false},
+		{"<mark>x</mark> <b>bold</b>", false},
+		{"1 < 2 <mark>x</mark>", false},
+		{"<mark onclick=x>y</mark>", false},
+		{"<markx>", false},
+	}
+	for _, tt := range tests {
+		if got := safeFragment(tt.fragment); got != tt.safe {
+			t.Errorf("safeFragment(%q) = %v, want %v", tt.fragment, got, tt.safe)
+		}
 	}
 }
