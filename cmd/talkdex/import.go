@@ -64,7 +64,9 @@ and a summary on stderr. --demo imports the embedded demo catalog.`,
 				}
 			}
 			for _, arg := range args {
-				report, err := cat.Import(ctx, c.source(arg, opts), c.progress(arg))
+				progress, done := c.progress(arg)
+				report, err := cat.Import(ctx, c.source(arg, opts), progress)
+				done()
 				c.printReport(arg, report)
 				if err != nil {
 					return fmt.Errorf("import %s: %w", arg, err)
@@ -146,10 +148,11 @@ func (c *cli) printReport(name string, r catalogReport) {
 		name, r.Inserted, r.Updated, r.Unchanged, r.Skipped)
 }
 
-// progress draws a live count on a terminal and nothing when piped.
-func (c *cli) progress(name string) func(int) {
+// progress draws a live count on a terminal and nothing when piped. done
+// clears the bar so that the report starts on a clean line.
+func (c *cli) progress(name string) (update func(int), done func()) {
 	if !c.stderrIsTerminal() {
-		return nil
+		return nil, func() {}
 	}
 	bar := progressbar.NewOptions(-1,
 		progressbar.OptionSetWriter(c.io.err),
@@ -161,10 +164,11 @@ func (c *cli) progress(name string) func(int) {
 		progressbar.OptionClearOnFinish(),
 	)
 	last := 0
-	return func(n int) {
+	update = func(n int) {
 		bar.Add(n - last)
 		last = n
 	}
+	return update, func() { bar.Finish() }
 }
 
 func isURL(s string) bool {

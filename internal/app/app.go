@@ -84,7 +84,7 @@ func Open(ctx context.Context, dir string, logger *slog.Logger) (*Catalog, error
 		return nil, fmt.Errorf("open index: %w", err)
 	}
 	if c.index.NeedsRebuild() {
-		logger.Info("index missing or from another mapping version; rebuilding from the database")
+		logger.Info("building the search index from the database (new, missing, damaged or older index)")
 		if err := c.Reindex(ctx); err != nil {
 			c.Close()
 			return nil, err
