@@ -1,0 +1,142 @@
+package scrape
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+// Program pages write speakers in many ways: "A / B", "A, B and C",
+// "A und B", "Name (Org)", "Name - Org", "Name, Org". ParseSpeakers turns
+// such a string into names with affiliations.
+//
+// The hard case is a comma: "Jane Doe, Example GmbH" is one person with an
+// affiliation, "Jane Doe, John Roe" two people. A part after a comma counts
+// as an affiliation when it looks like an organisation (a legal form or an
+// organisation word, an acronym, a single word) and the part before it
+// looks like a person's name.
+func ParseSpeakers(s string) []catalog.Speaker {
+	s = catalog.CleanText(html.UnescapeString(s))
+	if s == "" {
+		return []catalog.Speaker{}
+	}
+	var out []catalog.Speaker
+	for _, group := range speakerSeparators().Split(s, -1) {
+		out = append(out, parseSpeakerGroup(group)...)
+	}
+	speakers := out[:0]
+	for _, sp := range out {
+		sp.Name = strings.Trim(catalog.CleanText(sp.Name), " ,;-–")
+		sp.Affiliation = strings.Trim(catalog.CleanText(sp.Affiliation), " ,;-–")
+		if sp.Name != "" {
+			speakers = append(speakers, sp)
+		}
+	}
+	return speakers
+}
+
+// speakerSeparators splits between people: slashes, ampersands, "and",
+// "und", "y", "et" and semicolons. Commas are handled per group because
+// they may also separate a name from its affiliation.
+func speakerSeparators() *regexp.Regexp {
+	return regexp.MustCompile(`\s*(?:/|&|;|\+)\s*|\s+(?:and|und|y|et)\s+|,\s*(?:and|und)\s+`)
+}
+
+// parseSpeakerGroup reads one group: "Name (Org)", "Name - Org", or a comma
+// list that may end in an affiliation.
+func parseSpeakerGroup(group string) []catalog.Speaker {
+	group = strings.TrimSpace(group)
+	if m := parenAffiliation().FindStringSubmatch(group); m != nil {
+		return []catalog.Speaker{{Name: m[1], Affiliation: m[2]}}
+	}
+	for _, dash := range []string{" - ", " – ", " — ", " | "} {
+		if name, org, ok := strings.Cut(group, dash); ok && looksLikePerson(name) {
+			return []catalog.Speaker{{Name: name, Affiliation: org}}
+		}
+	}
+	parts := strings.Split(group, ",")
+	if len(parts) == 1 {
+		return []catalog.Speaker{{Name: group}}
+	}
+	var out []catalog.Speaker
+	for i := 0; i < len(parts); i++ {
+		name := strings.TrimSpace(parts[i])
+		if i+1 < len(parts) {
+			next := strings.TrimSpace(parts[i+1])
+			if looksLikePerson(name) && looksLikeOrganisation(next) {
+				out = append(out, catalog.Speaker{Name: name, Affiliation: next})
+				i++
+				continue
+			}
+		}
+		out = append(out, catalog.Speaker{Name: name})
+	}
+	return out
+}
+
+func parenAffiliation() *regexp.Regexp {
+	return regexp.MustCompile(`^(.+?)\s*\(([^()]+)\)$`)
+}
+
+// looksLikePerson: two to four words, each starting with a capital letter
+// or being a name particle, and none of them an organisation word.
+func looksLikePerson(s string) bool {
+	words := strings.Fields(s)
+	if len(words) < 2 || len(words) > 4 {
+		return false
+	}
+	for _, w := range words {
+		if organisationWord(w) {
+			return false
+		}
+		r := []rune(w)
+		if !unicode.IsUpper(r[0]) && !nameParticle(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLikeOrganisation: a single word, an acronym, or anything with a
+// legal form or an organisation word in it.
+func looksLikeOrganisation(s string) bool {
+	words := strings.Fields(s)
+	if len(words) == 0 {
+		return false
+	}
+	if len(words) == 1 {
+		return true
+	}
+	for _, w := range words {
+		if organisationWord(w) {
+			return true
+		}
+	}
+	return !looksLikePerson(s)
+}
+
+func organisationWord(w string) bool {
+	// Dots go, so that "B.V." and "e.V." compare as "bv" and "ev".
+	switch strings.ToLower(strings.NewReplacer(".", "", ",", "", "(", "", ")", "").Replace(w)) {
+	case "gmbh", "ag", "kg", "ev", "inc", "llc", "ltd", "limited", "plc", "corp", "co",
+		"sa", "bv", "nv", "ab", "oy", "as", "srl", "sl", "pty",
+		"university", "universität", "universitaet", "uni", "institute", "institut", "college",
+		"networks", "network", "netzwerk", "telecom", "telekom", "communications", "technologies",
+		"systems", "solutions", "services", "group", "foundation", "association", "verein",
+		"internet", "ix", "exchange", "labs", "lab", "project", "team", "consulting", "software",
+		"cloud", "hosting", "datacenter", "isp", "ncc", "nic", "registry", "council", "ministry":
+		return true
+	}
+	return false
+}
+
+func nameParticle(w string) bool {
+	switch strings.ToLower(w) {
+	case "van", "von", "der", "den", "de", "da", "di", "du", "del", "la", "le", "ten", "ter", "zu", "bin", "al":
+		return true
+	}
+	return false
+}
