@@ -29,7 +29,7 @@ md a readable post grouped by event.`,
 			if !slices.Contains(formats.ExportFormats(), format) {
 				return usagef("unknown export format %q; use %s", format, strings.Join(formats.ExportFormats(), ", "))
 			}
-			cat, _, err := c.openCatalog(cmd.Context(), slog.LevelWarn)
+			cat, err := c.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -81,7 +81,7 @@ func (c *cli) backupCommand() *cobra.Command {
 		Short: "Write a consistent copy of the database, safe while the server runs",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, _, err := c.openCatalog(cmd.Context(), slog.LevelWarn)
+			cat, err := c.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}

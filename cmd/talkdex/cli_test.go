@@ -260,11 +260,15 @@ func TestNoteFromStdinAndLimit(t *testing.T) {
 	if r := mustRun(t, dir, "note", id); !strings.Contains(r.stdout, "from stdin") {
 		t.Errorf("note print: %q", r.stdout)
 	}
+	mustRun(t, dir, "note", id, "- a Markdown bullet")
+	if r := mustRun(t, dir, "note", id); !strings.Contains(r.stdout, "- a Markdown bullet") {
+		t.Errorf("note starting with a dash: %q", r.stdout)
+	}
 	huge := strings.Repeat("x", catalog.MaxNoteBytes+1)
 	if r := talkdex(t, dir, huge, "note", id, "-"); r.code != exitFailure || !strings.Contains(r.stderr, "note") {
 		t.Errorf("over-long note: exit %d %s", r.code, r.stderr)
 	}
-	if r := mustRun(t, dir, "note", id); !strings.Contains(r.stdout, "from stdin") {
+	if r := mustRun(t, dir, "note", id); !strings.Contains(r.stdout, "- a Markdown bullet") {
 		t.Errorf("over-long note replaced the old one: %q", r.stdout)
 	}
 }

@@ -179,6 +179,20 @@ func (c *cli) openCatalog(ctx context.Context, defaultLevel slog.Level) (*app.Ca
 	return cat, logger, nil
 }
 
+// openStore opens only the database, for commands that never search: they
+// work while another process owns the index, and even if it is broken.
+func (c *cli) openStore(ctx context.Context) (*app.Catalog, error) {
+	logger, err := c.logger(slog.LevelWarn)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := c.resolveDataDir()
+	if err != nil {
+		return nil, err
+	}
+	return app.OpenStore(ctx, dir, logger)
+}
+
 // stderrIsTerminal decides whether progress is drawn: never when piped.
 func (c *cli) stderrIsTerminal() bool {
 	f, ok := c.io.err.(*os.File)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/talkdex/talkdex/internal/app"
+	"github.com/talkdex/talkdex/internal/catalog"
 	"github.com/talkdex/talkdex/internal/demo"
 	"github.com/talkdex/talkdex/internal/formats"
 	"github.com/talkdex/talkdex/internal/server"
@@ -52,7 +53,7 @@ catalog of real NOG talks; it is deleted when the server stops.`,
 			}
 			defer cat.Close()
 			if !cat.OwnsIndex() {
-				return fmt.Errorf("another talkdex server already uses %s", cat.Dir())
+				return catalog.Errorf(catalog.ECONFLICT, "another talkdex process holds the search index in %s (a server, or an import or reindex still running)", cat.Dir())
 			}
 			if demoMode {
 				report, err := importDemo(ctx, cat)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 
@@ -24,7 +23,7 @@ func (c *cli) showCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cat, _, err := c.openCatalog(cmd.Context(), slog.LevelWarn)
+			cat, err := c.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -111,7 +110,7 @@ func (c *cli) rateCommand() *cobra.Command {
 					return usagef("stars %q is not a whole number from 1 to 5", args[1])
 				}
 			}
-			cat, _, err := c.openCatalog(cmd.Context(), slog.LevelWarn)
+			cat, err := c.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -139,7 +138,7 @@ An empty TEXT ("") clears the note.`,
 			if err != nil {
 				return err
 			}
-			cat, _, err := c.openCatalog(cmd.Context(), slog.LevelWarn)
+			cat, err := c.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -167,6 +166,8 @@ An empty TEXT ("") clears the note.`,
 			return cat.SetNote(cmd.Context(), id, text)
 		},
 	}
+	// Everything after ID is note text, even "- a Markdown bullet".
+	cmd.Flags().SetInterspersed(false)
 	return cmd
 }
 
@@ -181,7 +182,7 @@ func (c *cli) watchedCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cat, _, err := c.openCatalog(cmd.Context(), slog.LevelWarn)
+			cat, err := c.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}

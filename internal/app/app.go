@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -39,8 +40,8 @@ const syncBatch = 1000
 type Catalog struct {
 	dir    string
 	store  *sqlite.Store
-	lock   *os.File     // nil when another process holds the index
-	index  *index.Index // nil when another process holds the index
+	lock   *os.File     // nil without the index (see below)
+	index  *index.Index // nil when another process owns it, or after OpenStore
 	logger *slog.Logger
 
 	advertised bool // this process wrote serverFile
@@ -50,10 +51,51 @@ type Catalog struct {
 	syncMu sync.Mutex
 }
 
-// Open opens (creating if needed) the catalog in dir. A missing or
-// incompatible index is rebuilt from SQLite before Open returns; otherwise
-// whatever the outbox still holds from an earlier run is applied.
+// Open opens (creating if needed) the catalog in dir, with its index. A
+// missing, incompatible or incomplete index is rebuilt from SQLite before
+// Open returns; otherwise whatever the outbox still holds from an earlier
+// run is applied. If another process owns the index, the catalog works
+// without it (see Catalog).
 func Open(ctx context.Context, dir string, logger *slog.Logger) (*Catalog, error) {
+	c, err := OpenStore(ctx, dir, logger)
+	if err != nil {
+		return nil, err
+	}
+	lock, err := lockIndex(filepath.Join(dir, lockFile))
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	if lock == nil {
+		// Bleve keeps an exclusive lock on its files while open, so this
+		// process works without the index: writes go to SQLite and the
+		// outbox, and searches go to the owner's API (see remote.go).
+		c.logger.Debug("another talkdex process owns the index", "dir", dir)
+		return c, nil
+	}
+	c.lock = lock
+	// Whoever wrote a server address before us is gone: we hold the lock.
+	if err := os.Remove(filepath.Join(dir, serverFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		c.Close()
+		return nil, fmt.Errorf("remove stale server address: %w", err)
+	}
+	c.index, err = index.Open(filepath.Join(dir, IndexDir))
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	if err := c.catchUp(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// OpenStore opens the catalog's database only. Commands that never search
+// (show, export, backup, rate, note, watched) use it, so that they work
+// while another process owns the index, and even when the index is broken:
+// their writes reach the index through the outbox later.
+func OpenStore(ctx context.Context, dir string, logger *slog.Logger) (*Catalog, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -64,36 +106,34 @@ func Open(ctx context.Context, dir string, logger *slog.Logger) (*Catalog, error
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	c := &Catalog{dir: dir, store: store, logger: logger}
-	lock, err := lockIndex(filepath.Join(dir, lockFile))
-	if err != nil {
-		store.Close()
-		return nil, err
-	}
-	c.lock = lock
-	if lock == nil {
-		// Bleve keeps an exclusive lock on its files while open, so this
-		// process works without the index: writes go to SQLite and the
-		// outbox, and searches go to the owner's API (see remote.go).
-		logger.Debug("another talkdex process owns the index", "dir", dir)
-		return c, nil
-	}
-	c.index, err = index.Open(filepath.Join(dir, IndexDir))
-	if err != nil {
-		c.closeFiles()
-		return nil, fmt.Errorf("open index: %w", err)
-	}
+	return &Catalog{dir: dir, store: store, logger: logger}, nil
+}
+
+// catchUp brings a freshly opened index level with SQLite.
+func (c *Catalog) catchUp(ctx context.Context) error {
 	if c.index.NeedsRebuild() {
-		logger.Info("building the search index from the database (new, missing, damaged or older index)")
-		if err := c.Reindex(ctx); err != nil {
-			c.Close()
-			return nil, err
-		}
-	} else if err := c.Sync(ctx); err != nil {
-		c.Close()
-		return nil, err
+		c.logger.Info("building the search index from the database (new, missing, damaged or older index)")
+		return c.Reindex(ctx)
 	}
-	return c, nil
+	if err := c.Sync(ctx); err != nil {
+		return err
+	}
+	// With the outbox drained the index must hold every talk. A rebuild cut
+	// short (Ctrl-C, kill -9) leaves a stamped but incomplete index that
+	// nothing else would notice.
+	st, err := c.store.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := c.index.DocCount()
+	if err != nil {
+		return fmt.Errorf("count indexed talks: %w", err)
+	}
+	if int(n) != st.Talks {
+		c.logger.Warn("search index out of step with the database; rebuilding", "indexed", n, "talks", st.Talks)
+		return c.Reindex(ctx)
+	}
+	return nil
 }
 
 // Close releases the store, the index and the lock.
@@ -116,6 +156,9 @@ func (c *Catalog) closeFiles() error {
 	}
 	return err
 }
+
+// HasIndex reports whether this process has the search index open.
+func (c *Catalog) HasIndex() bool { return c.index != nil }
 
 // Dir is the data directory.
 func (c *Catalog) Dir() string { return c.dir }
@@ -198,11 +241,20 @@ func (c *Catalog) Reindex(ctx context.Context) error {
 	return c.Sync(ctx)
 }
 
-// afterWrite brings the index up to date after a committed write. The
-// write itself already succeeded and its outbox row is durable, so a
-// failure here is logged, not returned: the next Sync will retry it.
-func (c *Catalog) afterWrite(ctx context.Context) {
-	if err := c.Sync(ctx); err != nil {
-		c.logger.Error("index sync after write failed; will retry", "err", err)
+// afterWrite shows a committed write in search at once by indexing that
+// talk alone. Its outbox row stays queued: draining a backlog (say, a large
+// import by another process) must not hold up the request, and the poller or
+// the next Sync applies the row again, which is harmless. A failure here is
+// logged, not returned: the write itself succeeded and its row is durable.
+func (c *Catalog) afterWrite(ctx context.Context, id int64) {
+	if c.index == nil {
+		return
+	}
+	t, err := c.store.FindTalkByID(ctx, id)
+	if err == nil {
+		err = c.index.Apply(ctx, []*catalog.Talk{t}, nil)
+	}
+	if err != nil {
+		c.logger.Error("index a written talk; the outbox will retry", "talk", id, "err", err)
 	}
 }

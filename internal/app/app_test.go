@@ -2,10 +2,13 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/talkdex/talkdex/index"
 	"github.com/talkdex/talkdex/internal/catalog"
 	"github.com/talkdex/talkdex/internal/sqlite"
 )
@@ -165,5 +168,95 @@ func TestSearchParamsRoundTrip(t *testing.T) {
 	want := "has=video&min_rating=3&page=2&per_page=5&q=bgp+-evpn&series=A&series=B&sort=newest&watched=true&year=2019"
 	if got := v.Encode(); got != want {
 		t.Errorf("params\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestInterruptedRebuildIsRedone: a rebuild cut short leaves an index that
+// carries the current mapping version but lacks talks; the next Open must
+// notice and rebuild.
+func TestInterruptedRebuildIsRedone(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Open(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Import(context.Background(), sliceSource(sampleTalks()), nil); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	// What a killed first build leaves: a fresh, stamped, empty index.
+	path := filepath.Join(dir, IndexDir)
+	if err := os.RemoveAll(path); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+
+	c = openWith(t, dir)
+	if res := search(t, c, ""); res.Total != 3 {
+		t.Errorf("after an interrupted rebuild: %d talks searchable, want 3", res.Total)
+	}
+}
+
+func TestDuplicateKeysAcrossBatches(t *testing.T) {
+	var talks []*catalog.Talk
+	for i := range importBatch + 100 {
+		talks = append(talks, &catalog.Talk{Series: "S", Event: "E", Title: fmt.Sprintf("Talk %d", i),
+			Source: catalog.Source{Key: fmt.Sprintf("k%d", i)}})
+	}
+	dup := *talks[0]
+	dup.Title = "Talk 0 again"
+	talks[importBatch+50] = &dup // same key as the first, in a later batch
+	c := openWith(t, t.TempDir())
+	report, err := c.Import(context.Background(), sliceSource(talks), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// sliceSource adds one skip of its own ("bad JSON").
+	if report.Inserted != len(talks)-1 || report.Updated != 0 || report.Skipped != 2 {
+		t.Fatalf("report %d inserted, %d updated, %d skipped", report.Inserted, report.Updated, report.Skipped)
+	}
+	found := false
+	for _, s := range report.Skips {
+		if s.Ref == "Talk 0 again" && strings.Contains(s.Reason, `duplicate source key "k0"`) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("duplicate not named: %+v", report.Skips)
+	}
+	err = c.Store().EachTalk(context.Background(), func(talk *catalog.Talk) error {
+		if talk.Title == "Talk 0 again" {
+			t.Errorf("the later duplicate overwrote the first record")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWriteIsSearchableAtOnce(t *testing.T) {
+	c := openWith(t, t.TempDir())
+	if _, err := c.Import(context.Background(), sliceSource(sampleTalks()), nil); err != nil {
+		t.Fatal(err)
+	}
+	id := search(t, c, "optical").Hits[0].Talk.ID
+	if err := c.SetNote(context.Background(), id, "a bilby in the rack"); err != nil {
+		t.Fatal(err)
+	}
+	if res := search(t, c, "bilby"); res.Total != 1 {
+		t.Errorf("a note is not searchable right after the write: total %d", res.Total)
+	}
+	// The write stays in the outbox for the poller: applying it again is
+	// harmless and leaves the index as it was.
+	if err := c.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if res := search(t, c, "bilby"); res.Total != 1 {
+		t.Errorf("after Sync: total %d", res.Total)
 	}
 }

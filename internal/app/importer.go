@@ -37,7 +37,7 @@ func (c *Catalog) Import(ctx context.Context, src Source, progress func(read int
 		batch = batch[:0]
 		return nil
 	}
-	skips, err := src(ctx, func(t *catalog.Talk) error {
+	skips, err := UniqueKeys(src)(ctx, func(t *catalog.Talk) error {
 		batch = append(batch, t)
 		read++
 		if len(batch) == importBatch {
@@ -69,4 +69,28 @@ func (c *Catalog) Import(ctx context.Context, src Source, progress func(read int
 		err = syncErr
 	}
 	return report, err
+}
+
+// UniqueKeys passes on only the first talk of each source key. A later record
+// with the same key (a source listing a talk twice) is skipped with a reason,
+// wherever it stands in the input, so that an import and its dry run report
+// the same thing and no record is overwritten silently.
+func UniqueKeys(src Source) Source {
+	return func(ctx context.Context, emit func(*catalog.Talk) error) ([]catalog.Skip, error) {
+		first := make(map[string]string) // source key -> title of its first record
+		var dups []catalog.Skip
+		skips, err := src(ctx, func(t *catalog.Talk) error {
+			key := catalog.SourceKey(t)
+			if title, seen := first[key]; seen {
+				dups = append(dups, catalog.Skip{
+					Ref:    t.Title,
+					Reason: fmt.Sprintf("duplicate source key %q; the first record with it (%q) was kept", key, title),
+				})
+				return nil
+			}
+			first[key] = t.Title
+			return emit(t)
+		})
+		return append(skips, dups...), err
+	}
 }

@@ -52,7 +52,7 @@ func (c *Catalog) SetRating(ctx context.Context, id int64, stars int) error {
 	if err := c.store.SetRating(ctx, id, stars); err != nil {
 		return err
 	}
-	c.afterWrite(ctx)
+	c.afterWrite(ctx, id)
 	return nil
 }
 
@@ -61,7 +61,7 @@ func (c *Catalog) ClearRating(ctx context.Context, id int64) error {
 	if err := c.store.ClearRating(ctx, id); err != nil {
 		return err
 	}
-	c.afterWrite(ctx)
+	c.afterWrite(ctx, id)
 	return nil
 }
 
@@ -70,7 +70,7 @@ func (c *Catalog) SetNote(ctx context.Context, id int64, text string) error {
 	if err := c.store.SetNote(ctx, id, text); err != nil {
 		return err
 	}
-	c.afterWrite(ctx)
+	c.afterWrite(ctx, id)
 	return nil
 }
 
@@ -79,7 +79,7 @@ func (c *Catalog) SetWatched(ctx context.Context, id int64, watched bool) error 
 	if err := c.store.SetWatched(ctx, id, watched); err != nil {
 		return err
 	}
-	c.afterWrite(ctx)
+	c.afterWrite(ctx, id)
 	return nil
 }
 
