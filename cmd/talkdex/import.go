@@ -1,13 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
 	"net/url"
+	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -16,8 +17,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/talkdex/talkdex/internal/app"
+	"github.com/talkdex/talkdex/internal/catalog"
 	"github.com/talkdex/talkdex/internal/demo"
 	"github.com/talkdex/talkdex/internal/formats"
+	"github.com/talkdex/talkdex/internal/scrape"
 )
 
 // maxDownloadBytes caps what `import URL` reads, so a wrong URL cannot fill
@@ -29,6 +32,7 @@ func (c *cli) importCommand() *cobra.Command {
 		dryRun   bool
 		demoMode bool
 		opts     formats.Options
+		web      webImport
 	)
 	cmd := &cobra.Command{
 		Use:   "import [--dry-run] [--format auto|" + strings.Join(formats.Names(), "|") + "] PATH|URL|-...",
@@ -49,7 +53,8 @@ and a summary on stderr. --demo imports the embedded demo catalog.`,
 				return usagef("import needs a PATH, URL or - (or --demo)\nSee 'talkdex import --help'.")
 			}
 			if dryRun {
-				return c.dryRun(ctx, args, opts, demoMode)
+				web.dryRun = true
+				return c.dryRun(ctx, args, opts, web, demoMode)
 			}
 			cat, _, err := c.openCatalog(ctx, slog.LevelWarn)
 			if err != nil {
@@ -65,7 +70,7 @@ and a summary on stderr. --demo imports the embedded demo catalog.`,
 			}
 			for _, arg := range args {
 				progress, done := c.progress(arg)
-				report, err := cat.Import(ctx, c.source(arg, opts), progress)
+				report, err := cat.Import(ctx, c.source(arg, opts, web), progress)
 				done()
 				c.printReport(arg, report)
 				if err != nil {
@@ -83,31 +88,26 @@ and a summary on stderr. --demo imports the embedded demo catalog.`,
 	cmd.Flags().StringVar(&opts.Series, "series", "", "series name for talks whose input names none (or to override it)")
 	cmd.Flags().StringVar(&opts.Event, "event", "", "event name for talks whose input names none (or to override it)")
 	cmd.Flags().BoolVar(&demoMode, "demo", false, "import the embedded demo catalog")
+	cmd.Flags().BoolVar(&web.allowPrivate, "allow-private", false, "let URLs reach loopback and private network addresses")
 	return cmd
 }
 
 // source binds one command-line argument to a reader the catalog can import.
-func (c *cli) source(arg string, opts formats.Options) app.Source {
+func (c *cli) source(arg string, opts formats.Options, web webImport) app.Source {
 	return func(ctx context.Context, emit func(*catalogTalk) error) ([]catalogSkip, error) {
 		switch {
 		case arg == "-":
 			opts.Name = "stdin"
 			return formats.Read(ctx, c.io.in, opts, emit)
 		case isURL(arg):
-			body, err := download(ctx, arg)
-			if err != nil {
-				return nil, err
-			}
-			defer body.Close()
-			opts.Name = arg
-			return formats.Read(ctx, body, opts, emit)
+			return c.importURL(ctx, arg, opts, web, emit)
 		default:
 			return formats.ReadFile(ctx, arg, opts, emit)
 		}
 	}
 }
 
-func (c *cli) dryRun(ctx context.Context, args []string, opts formats.Options, demoMode bool) error {
+func (c *cli) dryRun(ctx context.Context, args []string, opts formats.Options, web webImport, demoMode bool) error {
 	enc := json.NewEncoder(c.io.out)
 	enc.SetEscapeHTML(false)
 	var talks, skipped int
@@ -124,14 +124,12 @@ func (c *cli) dryRun(ctx context.Context, args []string, opts formats.Options, d
 		names = append([]string{"demo catalog"}, names...)
 	}
 	for _, arg := range args {
-		sources = append(sources, c.source(arg, opts))
+		sources = append(sources, c.source(arg, opts, web))
 	}
 	for i, src := range sources {
-		skips, err := src(ctx, emit)
-		for _, s := range skips {
-			fmt.Fprintf(c.io.err, "skipped %s: %s\n", s.Ref, s.Reason)
-		}
-		skipped += len(skips)
+		skips, err := app.UniqueKeys(src)(ctx, emit)
+		c.printSkips(skips)
+		skipped += catalog.CountSkips(skips)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", names[i], err)
 		}
@@ -141,11 +139,20 @@ func (c *cli) dryRun(ctx context.Context, args []string, opts formats.Options, d
 }
 
 func (c *cli) printReport(name string, r catalogReport) {
-	for _, s := range r.Skips {
-		fmt.Fprintf(c.io.err, "skipped %s: %s\n", s.Ref, s.Reason)
-	}
+	c.printSkips(r.Skips)
 	fmt.Fprintf(c.io.err, "%s: %d inserted, %d updated, %d unchanged, %d skipped\n",
 		name, r.Inserted, r.Updated, r.Unchanged, r.Skipped)
+}
+
+// printSkips names every skipped record and every warning, one a line.
+func (c *cli) printSkips(skips []catalogSkip) {
+	for _, s := range skips {
+		what := "skipped"
+		if s.Warning {
+			what = "warning"
+		}
+		fmt.Fprintf(c.io.err, "%s %s: %s\n", what, s.Ref, s.Reason)
+	}
 }
 
 // progress draws a live count on a terminal and nothing when piped. done
@@ -176,24 +183,90 @@ func isURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// download fetches a schedule with timeouts and a size cap.
-func download(ctx context.Context, rawURL string) (io.ReadCloser, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+// webImport says how `import URL` may use the web.
+type webImport struct {
+	allowPrivate bool // --allow-private: let URLs (and redirects) reach local addresses
+	dryRun       bool // keep no HTTP cache: a dry run writes nothing
+}
+
+// importURL resolves a URL to a schedule through the polite fetcher (see
+// scrape.Discover: pretalx and Indico event pages lead to their exports),
+// says on stderr which way it went, and reads what it found. --format
+// still overrides the reader discovery picked.
+func (c *cli) importURL(ctx context.Context, rawURL string, opts formats.Options, web webImport, emit func(*catalogTalk) error) ([]catalogSkip, error) {
+	cfg := scrape.FetcherConfig{
+		UserAgent:    scrape.DefaultUserAgent(buildVersion()),
+		AllowPrivate: web.allowPrivate,
+		MaxBodyBytes: maxDownloadBytes,
+	}
+	if !web.dryRun {
+		if dir, err := c.resolveDataDir(); err == nil {
+			cfg.CacheDir = filepath.Join(dir, "cache", "http")
+		}
+	}
+	bars := &downloadBars{c: c}
+	if c.stderrIsTerminal() {
+		cfg.Progress = bars.update
+	}
+	fetcher, err := scrape.NewFetcher(cfg)
 	if err != nil {
-		return nil, usagef("bad URL %q: %v", rawURL, err)
+		return nil, err
 	}
-	req.Header.Set("User-Agent", "talkdex (+https://github.com/talkdex/talkdex)")
-	client := &http.Client{Timeout: 2 * time.Minute}
-	resp, err := client.Do(req)
+	d, err := scrape.Discover(ctx, fetcher, rawURL)
+	bars.finish()
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		if msg := catalog.ErrorMessage(err); !web.allowPrivate && strings.Contains(msg, "AllowPrivate is off") {
+			return nil, catalog.Errorf(catalog.EINVALID, "%s; to import from this machine or the local network, pass --allow-private", strings.Replace(msg, " (AllowPrivate is off)", "", 1))
+		}
+		return nil, err
 	}
-	if resp.StatusCode != http.StatusOK {
-		resp.Body.Close()
-		return nil, fmt.Errorf("fetch %s: %s", rawURL, resp.Status)
+	line := fmt.Sprintf("import: %s → %s %s", rawURL, d.Route, d.URL)
+	if d.Via != "" {
+		line += " (via " + d.Via + ")"
 	}
-	return struct {
-		io.Reader
-		io.Closer
-	}{io.LimitReader(resp.Body, maxDownloadBytes), resp.Body}, nil
+	fmt.Fprintln(c.io.err, line)
+	if opts.Format == formats.FormatAuto && d.Format != "" {
+		opts.Format = d.Format
+	}
+	opts.Name = d.URL
+	return formats.Read(ctx, bytes.NewReader(d.Body), opts, emit)
+}
+
+// downloadBars draws one byte-count bar per URL being fetched, on a
+// terminal only (the fetcher calls update only when asked to).
+type downloadBars struct {
+	c   *cli
+	url string
+	bar *progressbar.ProgressBar
+}
+
+func (b *downloadBars) update(url string, read, total int64) {
+	if b.bar == nil || url != b.url {
+		b.finish()
+		b.url = url
+		b.bar = progressbar.NewOptions64(total,
+			progressbar.OptionSetWriter(b.c.io.err),
+			progressbar.OptionSetDescription("fetching "+url),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	_ = b.bar.Set64(read)
+}
+
+func (b *downloadBars) finish() {
+	if b.bar != nil {
+		_ = b.bar.Finish()
+		b.bar = nil
+	}
+}
+
+// buildVersion is the module version this binary was built from, for the
+// User-Agent; "dev" for a build from a work tree.
+func buildVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "dev"
 }

@@ -63,7 +63,7 @@ func (c *Catalog) Import(ctx context.Context, src Source, progress func(read int
 	if progress != nil {
 		progress(read)
 	}
-	report.Skipped += len(skips)
+	report.Skipped += catalog.CountSkips(skips)
 	report.Skips = append(skips, report.Skips...)
 	if syncErr := c.Sync(ctx); err == nil {
 		err = syncErr

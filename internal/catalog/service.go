@@ -2,10 +2,24 @@ package catalog
 
 import "context"
 
-// Skip names a record an import could not use, and why.
+// Skip names a record an import could not use, and why. A Warning is a
+// note on records that were imported all the same (say, a schedule that
+// breaks its format's schema in a harmless way); it counts as no skip.
 type Skip struct {
-	Ref    string `json:"ref"`    // e.g. "talks.jsonl:1234" or a title
-	Reason string `json:"reason"` // what was wrong with it
+	Ref     string `json:"ref"`    // e.g. "talks.jsonl:1234" or a title
+	Reason  string `json:"reason"` // what was wrong with it
+	Warning bool   `json:"warning,omitempty"`
+}
+
+// CountSkips counts the skips that are not warnings.
+func CountSkips(skips []Skip) int {
+	n := 0
+	for _, s := range skips {
+		if !s.Warning {
+			n++
+		}
+	}
+	return n
 }
 
 // ImportReport counts what an import did to the catalog.

@@ -59,7 +59,7 @@ func TestDetectRejects(t *testing.T) {
 	}{
 		{"empty", "", []string{"empty"}},
 		{"blank", " \n\t\n", []string{"empty"}},
-		{"not JSON", "BEGIN:VCALENDAR\nVERSION:2.0\n", []string{"not JSON", "BEGIN:VCALENDAR"}},
+		{"not JSON", "BEGIN:VCARD\nVERSION:3.0\n", []string{"not JSON", "BEGIN:VCARD"}}, // a vCard: iCalendar's cousin, not a schedule
 		{"binary", "\x00\x01\x02\xff\xfe", []string{"not JSON"}},
 		{"JSON of another kind", `{"schedule":{"version":"1"},"conference":{}}`, []string{`"schedule"`, `"conference"`, "--format"}},
 		{"JSON scalar", `"just a string"`, []string{"not JSON"}},

@@ -52,6 +52,13 @@ type format struct {
 // registry lists the readable formats. New readers add one entry here.
 func registry() []format {
 	return []format{
+		{name: FormatFrab, detect: detectFrab, read: readFrab},                   // XML with a <schedule> root: before any HTML or XML reader
+		{name: FormatICS, detect: detectICS, read: readICS},                      // iCalendar: the input opens with BEGIN:VCALENDAR
+		{name: FormatHTML, detect: detectJSONLD, read: readJSONLD},               // markup with an ld+json script: before the JSON readers, whose sniffing sees pretty-printed JSON-LD lines
+		{name: FormatC3VOC, detect: detectC3VOC, read: readC3VOC},                // JSON whose "schedule" holds a "conference" or "events": before other JSON readers
+		{name: FormatPretalx, detect: detectPretalx, read: readPretalx},          // widget JSON ("talks" + id tables) and API pages ("count"/"results" of talks)
+		{name: FormatIndico, detect: detectIndico, read: readIndico},             // Indico export API ("_type": "HTTPAPIResult")
+		{name: FormatSessionize, detect: detectSessionize, read: readSessionize}, // isServiceSession / isTopSpeaker keys
 		{name: FormatJSONL, detect: detectCanonical, read: readCanonical},
 		{name: FormatPyvideo, detect: detectPyvideo, read: readPyvideo},
 	}

@@ -1,0 +1,755 @@
+package formats
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+// FormatSessionize reads Sessionize API v2 exports.
+const FormatSessionize = "sessionize"
+
+// sessionizeSource is the source name of talks read from Sessionize.
+const sessionizeSource = "sessionize"
+
+// maxSessionizeBytes caps one export. The biggest real ones are a few
+// megabytes; the whole export is held in memory because sessions name
+// speakers, rooms and categories that the All export lists after them.
+const maxSessionizeBytes = 256 << 20
+
+// detectSessionize claims Sessionize's exports by the field names only it
+// uses: isServiceSession in sessions, isTopSpeaker beside fullName in
+// speakers. The key must be followed by a colon, so that a quoted mention in
+// some other file's text does not count.
+func detectSessionize(h *head) bool {
+	return h.json && (hasJSONKey(h.bytes, "isServiceSession") || (hasJSONKey(h.bytes, "isTopSpeaker") && hasJSONKey(h.bytes, "fullName")))
+}
+
+// hasJSONKey reports whether b holds "key" as an object key.
+func hasJSONKey(b []byte, key string) bool {
+	needle := []byte(`"` + key + `"`)
+	for {
+		i := bytes.Index(b, needle)
+		if i < 0 {
+			return false
+		}
+		b = b[i+len(needle):]
+		if rest := bytes.TrimLeft(b, " \t\r\n"); len(rest) > 0 && rest[0] == ':' {
+			return true
+		}
+	}
+}
+
+// readSessionize reads the Sessionize API v2 exports that list sessions:
+// "All" (one object: sessions, speakers, rooms, categories, questions),
+// "Sessions" (a list of groups, each with its sessions) and "GridSmart" (a
+// list of days, each with rooms and their sessions). The Speakers and
+// SpeakerWall exports list people, not talks, and are refused.
+//
+// How a session becomes a talk record:
+//
+//   - Sessionize exports do not name the conference: series and event come
+//     from Options (--series, --event; the series defaults to what
+//     editionNames makes of the event). Without them every session is
+//     skipped saying so.
+//   - title, abstract (description); start and duration from startsAt and
+//     endsAt. Sessionize writes the event's local wall-clock time, without an
+//     offset (or with a "Z" that means the same); talkdex keeps that
+//     wall-clock time and marks it UTC, since the export does not say where
+//     the event is. A time with a real offset keeps it.
+//   - speakers: ids resolved to full names (All) or the names the session
+//     embeds (Sessions, GridSmart).
+//   - room: the room's name; categories: an item of a category whose title
+//     contains "Track" is the track, one of a "Language" category the
+//     language, every other item (format, level, topics) a tag.
+//   - recordingUrl is a video link.
+//   - service sessions (isServiceSession: breaks, lunch) are skipped; plenum
+//     sessions (keynotes) are talks. Sessions whose status says they are
+//     not accepted are skipped.
+//   - Source.Key is "sessionize:" + the session id.
+func readSessionize(ctx context.Context, r *bufio.Reader, opts Options, out *sink) error {
+	data, err := io.ReadAll(io.LimitReader(r, maxSessionizeBytes+1))
+	if err != nil {
+		return readError(out.name, err)
+	}
+	if len(data) > maxSessionizeBytes {
+		return catalog.Errorf(catalog.EINVALID, "%s is larger than %d MiB, more than any Sessionize export", out.name, maxSessionizeBytes>>20)
+	}
+	data = trimBOM(data)
+	s := &sessionizeReader{
+		opts: opts, out: out, data: data,
+		seen:     map[string]bool{},
+		speakers: map[string]string{},
+		rooms:    map[string]string{},
+		items:    map[string]sessionizeItem{},
+		complete: map[string]bool{},
+	}
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil
+	}
+	switch trimmed[0] {
+	case '{':
+		return s.readAll(ctx)
+	case '[':
+		return s.readList(ctx)
+	}
+	return catalog.Errorf(catalog.EINVALID, "%s is not a Sessionize export: it is not JSON (it starts with %q)", out.name, preview(data))
+}
+
+type sessionizeReader struct {
+	opts Options
+	out  *sink
+	data []byte
+	seen map[string]bool // session ids already emitted or skipped
+	n    int             // sessions met so far, for records without an id
+
+	// The All export's lookup tables, and which of them were read whole.
+	speakers map[string]string         // speaker id → name
+	rooms    map[string]string         // room id → name
+	items    map[string]sessionizeItem // category item id → item
+	complete map[string]bool
+
+	// Where the JSON broke, if it did: nothing after it can be read.
+	brokenLine int
+	broken     string
+}
+
+// sessionizeItem is one category item and the title of its category.
+type sessionizeItem struct {
+	category, name string
+}
+
+// sessionizeID is an id Sessionize writes as a string or a number.
+type sessionizeID string
+
+func (id *sessionizeID) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*id = sessionizeID(strings.TrimSpace(s))
+		return nil
+	}
+	if string(b) == "null" {
+		*id = ""
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	*id = sessionizeID(n.String())
+	return nil
+}
+
+// sessionizeSpeakerRef is a session's speaker: an id (All) or {id, name}.
+type sessionizeSpeakerRef struct {
+	ID   sessionizeID
+	Name string
+}
+
+func (s *sessionizeSpeakerRef) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &s.ID)
+	}
+	var obj struct {
+		ID   sessionizeID `json:"id"`
+		Name string       `json:"name"`
+	}
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return err
+	}
+	s.ID, s.Name = obj.ID, obj.Name
+	return nil
+}
+
+type sessionizeSession struct {
+	ID               sessionizeID           `json:"id"`
+	Title            string                 `json:"title"`
+	Description      *string                `json:"description"`
+	StartsAt         *string                `json:"startsAt"`
+	EndsAt           *string                `json:"endsAt"`
+	IsServiceSession bool                   `json:"isServiceSession"`
+	Speakers         []sessionizeSpeakerRef `json:"speakers"`
+	CategoryItems    []sessionizeID         `json:"categoryItems"` // All: item ids
+	Categories       []struct {             // Sessions, GridSmart: the items themselves
+		Name  string `json:"name"`
+		Items []struct {
+			Name string `json:"name"`
+		} `json:"categoryItems"`
+	} `json:"categories"`
+	RoomID       sessionizeID `json:"roomId"`
+	Room         *string      `json:"room"`
+	RecordingURL *string      `json:"recordingUrl"`
+	Status       *string      `json:"status"`
+}
+
+// readAll reads the All export. Sessions come first and name speakers,
+// rooms and category items by id, so they are converted after the whole
+// object is read.
+func (s *sessionizeReader) readAll(ctx context.Context) error {
+	dec := json.NewDecoder(bytes.NewReader(s.data))
+	if _, err := dec.Token(); err != nil {
+		return s.badJSON(dec, err)
+	}
+	var sessions []json.RawMessage
+	for dec.More() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		tok, err := dec.Token()
+		if err != nil {
+			s.markBroken(dec, err)
+			break
+		}
+		key, _ := tok.(string)
+		var each func(json.RawMessage)
+		switch key {
+		case "sessions":
+			each = func(raw json.RawMessage) { sessions = append(sessions, raw) }
+		case "speakers":
+			each = s.addSpeaker
+		case "rooms":
+			each = s.addRoom
+		case "categories":
+			each = s.addCategory
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				s.markBroken(dec, err)
+			}
+		}
+		if s.broken != "" {
+			break
+		}
+		if each == nil {
+			continue
+		}
+		isList, err := eachJSONElement(dec, each)
+		if err != nil {
+			s.markBroken(dec, err)
+			break
+		}
+		if !isList {
+			s.out.skip(location{label: key}, fmt.Sprintf("%q is not a list; its entries were not read", key))
+			continue
+		}
+		s.complete[key] = true
+	}
+	for _, raw := range sessions {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := s.session(raw); err != nil {
+			return err
+		}
+	}
+	s.reportBroken()
+	return nil
+}
+
+// readList reads the Sessions export (groups of sessions) or GridSmart
+// (days of rooms of sessions); what the first element holds decides which.
+func (s *sessionizeReader) readList(ctx context.Context) error {
+	dec := json.NewDecoder(bytes.NewReader(s.data))
+	if _, err := dec.Token(); err != nil {
+		return s.badJSON(dec, err)
+	}
+	shape := ""
+	for i := 1; dec.More(); i++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			s.markBroken(dec, err)
+			break
+		}
+		var keys map[string]json.RawMessage
+		if json.Unmarshal(raw, &keys) != nil {
+			s.out.skip(location{index: i}, "not a Sessionize group or day: it is not a JSON object")
+			continue
+		}
+		if shape == "" {
+			shape = sessionizeShape(keys)
+			switch shape {
+			case "speakers":
+				return catalog.Errorf(catalog.EINVALID, "%s is a Sessionize Speakers export: it lists speakers, not when and where their sessions are; import the All, Sessions or GridSmart export, which name each session's speakers", s.out.name)
+			case "speakerwall":
+				return catalog.Errorf(catalog.EINVALID, "%s is a Sessionize SpeakerWall export: it lists speakers only; import the All, Sessions or GridSmart export", s.out.name)
+			case "":
+				return catalog.Errorf(catalog.EINVALID, "%s is a list but not a Sessionize Sessions or GridSmart export: its first entry has neither sessions nor rooms", s.out.name)
+			}
+		}
+		if err := s.listEntry(shape, i, raw); err != nil {
+			return err
+		}
+	}
+	s.reportBroken()
+	return nil
+}
+
+func sessionizeShape(keys map[string]json.RawMessage) string {
+	has := func(k string) bool { _, ok := keys[k]; return ok }
+	switch {
+	case has("rooms") && (has("timeSlots") || has("date")):
+		return "gridsmart"
+	case has("sessions") && (has("groupId") || has("groupName")):
+		return "sessions"
+	case has("fullName") && has("sessions"):
+		return "speakers"
+	case has("fullName") || has("isTopSpeaker"):
+		return "speakerwall"
+	case has("sessions"):
+		return "sessions"
+	}
+	return ""
+}
+
+// listEntry reads one group (Sessions) or day (GridSmart).
+func (s *sessionizeReader) listEntry(shape string, i int, raw json.RawMessage) error {
+	var sessions []json.RawMessage
+	switch shape {
+	case "sessions":
+		var group struct {
+			Sessions []json.RawMessage `json:"sessions"`
+		}
+		if reason, ok := decodeRecord(raw, &group, "a Sessionize session group"); !ok {
+			s.out.skip(location{label: fmt.Sprintf("group %d", i)}, reason)
+			return nil
+		}
+		sessions = group.Sessions
+	case "gridsmart":
+		var day struct {
+			Rooms []struct {
+				Sessions []json.RawMessage `json:"sessions"`
+			} `json:"rooms"`
+		}
+		if reason, ok := decodeRecord(raw, &day, "a Sessionize GridSmart day"); !ok {
+			s.out.skip(location{label: fmt.Sprintf("day %d", i)}, reason)
+			return nil
+		}
+		for _, room := range day.Rooms {
+			sessions = append(sessions, room.Sessions...)
+		}
+	}
+	for _, raw := range sessions {
+		if err := s.session(raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachJSONElement hands each element of the array dec is at to fn. null is
+// an empty list; any other non-list value is consumed and reported as such.
+func eachJSONElement(dec *json.Decoder, fn func(json.RawMessage)) (isList bool, err error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return false, err
+	}
+	switch tok {
+	case nil:
+		return true, nil
+	case json.Delim('['):
+	case json.Delim('{'):
+		return false, skipValue(dec, 1)
+	default:
+		return false, nil
+	}
+	for dec.More() {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return true, err
+		}
+		fn(raw)
+	}
+	_, err = dec.Token()
+	return true, err
+}
+
+func (s *sessionizeReader) addSpeaker(raw json.RawMessage) {
+	var sp struct {
+		ID        sessionizeID `json:"id"`
+		FullName  string       `json:"fullName"`
+		FirstName string       `json:"firstName"`
+		LastName  string       `json:"lastName"`
+	}
+	if json.Unmarshal(raw, &sp) != nil || sp.ID == "" {
+		return // sessions naming this speaker are skipped as unresolved
+	}
+	s.speakers[string(sp.ID)] = firstNonBlank(sp.FullName, strings.TrimSpace(sp.FirstName+" "+sp.LastName))
+}
+
+func (s *sessionizeReader) addRoom(raw json.RawMessage) {
+	var room struct {
+		ID   sessionizeID `json:"id"`
+		Name string       `json:"name"`
+	}
+	if json.Unmarshal(raw, &room) == nil && room.ID != "" {
+		s.rooms[string(room.ID)] = room.Name
+	}
+}
+
+func (s *sessionizeReader) addCategory(raw json.RawMessage) {
+	var cat struct {
+		Title string `json:"title"`
+		Items []struct {
+			ID   sessionizeID `json:"id"`
+			Name string       `json:"name"`
+		} `json:"items"`
+	}
+	if json.Unmarshal(raw, &cat) != nil {
+		return
+	}
+	for _, it := range cat.Items {
+		if it.ID != "" {
+			s.items[string(it.ID)] = sessionizeItem{category: cat.Title, name: it.Name}
+		}
+	}
+}
+
+// session decodes one session and emits it or records why not.
+func (s *sessionizeReader) session(raw json.RawMessage) error {
+	s.n++
+	loc := location{label: fmt.Sprintf("session %d", s.n)}
+	var sess sessionizeSession
+	if reason, ok := decodeRecord(raw, &sess, "a Sessionize session"); !ok {
+		s.out.skip(loc, reason)
+		return nil
+	}
+	if sess.ID != "" {
+		if s.seen[string(sess.ID)] {
+			return nil // the same session listed under another group
+		}
+		s.seen[string(sess.ID)] = true
+		loc.label = "session " + string(sess.ID)
+	}
+	t, reason := s.talk(&sess)
+	if reason != "" {
+		s.out.skip(loc, reason)
+		return nil
+	}
+	return s.out.talk(loc, t)
+}
+
+// talk maps a session onto a talk record (see readSessionize).
+func (s *sessionizeReader) talk(sess *sessionizeSession) (*catalog.Talk, string) {
+	title := catalog.CleanText(sess.Title)
+	if sess.IsServiceSession {
+		return nil, fmt.Sprintf("%q is a service session (a break or the like), not a talk", title)
+	}
+	if sess.Status != nil {
+		switch st := strings.ToLower(strings.TrimSpace(*sess.Status)); st {
+		case "", "accepted", "accept_queue", "confirmed":
+		default:
+			return nil, fmt.Sprintf("%q has status %q, not accepted", title, *sess.Status)
+		}
+	}
+	event, series := s.opts.Event, s.opts.Series
+	switch {
+	case event == "" && series != "":
+		return nil, "Sessionize exports do not name the conference and only --series was given; pass --event too"
+	case event == "":
+		return nil, "Sessionize exports do not name the conference; pass --series and --event"
+	case series == "":
+		series, _ = editionNames(event, "", 0)
+	}
+	t := &catalog.Talk{
+		Series: series,
+		Event:  event,
+		Title:  sess.Title,
+		Source: catalog.Source{Name: sessionizeSource},
+	}
+	if sess.ID != "" {
+		t.Source.Key = sessionizeSource + ":" + string(sess.ID)
+	}
+	if sess.Description != nil {
+		t.Abstract = *sess.Description
+	}
+	if sess.StartsAt != nil && strings.TrimSpace(*sess.StartsAt) != "" {
+		start, ok := sessionizeTime(*sess.StartsAt)
+		if !ok {
+			return nil, fmt.Sprintf("startsAt %q is not a date and time", *sess.StartsAt)
+		}
+		t.Start = start
+		if sess.EndsAt != nil && strings.TrimSpace(*sess.EndsAt) != "" {
+			end, ok := sessionizeTime(*sess.EndsAt)
+			if !ok {
+				return nil, fmt.Sprintf("endsAt %q is not a date and time", *sess.EndsAt)
+			}
+			if d := end.Sub(start); d > 0 && d <= 7*24*time.Hour {
+				t.DurationMinutes = int((d + 30*time.Second) / time.Minute)
+			}
+		}
+	} else {
+		t.Year = yearFromTitle(event)
+	}
+
+	for _, ref := range sess.Speakers {
+		name := ref.Name
+		if name == "" {
+			var ok bool
+			if name, ok = s.speakers[string(ref.ID)]; !ok {
+				return nil, s.unresolved("speakers", "speaker", string(ref.ID))
+			}
+		}
+		t.Speakers = append(t.Speakers, catalog.Speaker{Name: name})
+	}
+	t.Speakers = dedupeSpeakers(t.Speakers)
+
+	switch {
+	case sess.Room != nil:
+		t.Room = *sess.Room
+	case sess.RoomID != "":
+		room, ok := s.rooms[string(sess.RoomID)]
+		if !ok {
+			return nil, s.unresolved("rooms", "room", string(sess.RoomID))
+		}
+		t.Room = room
+	}
+
+	for _, id := range sess.CategoryItems {
+		item, ok := s.items[string(id)]
+		if !ok {
+			return nil, s.unresolved("categories", "category item", string(id))
+		}
+		sessionizeCategory(t, item.category, item.name)
+	}
+	for _, cat := range sess.Categories {
+		for _, it := range cat.Items {
+			sessionizeCategory(t, cat.Name, it.Name)
+		}
+	}
+
+	if sess.RecordingURL != nil && strings.TrimSpace(*sess.RecordingURL) != "" {
+		t.Links = append(t.Links, catalog.Link{Kind: catalog.LinkVideo, URL: *sess.RecordingURL})
+	}
+	return t, ""
+}
+
+// unresolved words the reason a session naming a missing id is skipped:
+// the export lacks it, or it was cut off before the list holding it.
+func (s *sessionizeReader) unresolved(table, what, id string) string {
+	if !s.complete[table] && s.broken != "" {
+		return fmt.Sprintf("%s %s cannot be looked up: the JSON breaks (%s) before the export's %s list was read whole", what, id, s.broken, table)
+	}
+	return fmt.Sprintf("%s %s is not in the export's %s list", what, id, table)
+}
+
+// sessionizeCategory files one category item under track, language or tags.
+func sessionizeCategory(t *catalog.Talk, category, item string) {
+	item = catalog.CleanText(item)
+	if item == "" {
+		return
+	}
+	c := strings.ToLower(category)
+	switch {
+	case strings.Contains(c, "track") && t.Track == "":
+		t.Track = item
+		return
+	case strings.Contains(c, "language") || c == "sprache" || c == "idioma" || c == "langue" || c == "lingua":
+		if code := languageFromName(item); code != "" && t.Language == "" {
+			t.Language = code
+			return
+		}
+	}
+	for _, tag := range t.Tags {
+		if tag == item {
+			return
+		}
+	}
+	t.Tags = append(t.Tags, item)
+}
+
+// sessionizeTime reads startsAt/endsAt. Without an offset, or with "Z",
+// the wall-clock time is kept and marked UTC (see readSessionize).
+func sessionizeTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return fixedOffset(t), true
+}
+
+// fixedOffset pins a parsed time to its offset alone: time.Parse hands back
+// time.Local when the offset happens to match it, which would make records
+// differ between machines. UTC stays UTC.
+func fixedOffset(t time.Time) time.Time {
+	_, offset := t.Zone()
+	if offset == 0 {
+		return t.UTC()
+	}
+	return t.In(time.FixedZone("", offset))
+}
+
+func (s *sessionizeReader) markBroken(dec *json.Decoder, err error) {
+	if s.broken == "" {
+		s.brokenLine = s.errorLine(dec, err)
+		s.broken = fmt.Sprintf("line %d: %s", s.brokenLine, describeJSONError(err))
+	}
+}
+
+func (s *sessionizeReader) reportBroken() {
+	if s.broken != "" {
+		_, why, _ := strings.Cut(s.broken, ": ")
+		s.out.skip(location{line: s.brokenLine}, "bad JSON: "+why+"; the rest of the input was not read")
+	}
+}
+
+// badJSON is the error for an input that is broken before its first value.
+func (s *sessionizeReader) badJSON(dec *json.Decoder, err error) error {
+	return catalog.Errorf(catalog.EINVALID, "%s is not valid JSON: line %d: %s", s.out.name, s.errorLine(dec, err), describeJSONError(err))
+}
+
+func (s *sessionizeReader) errorLine(dec *json.Decoder, err error) int {
+	off := dec.InputOffset()
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		off = syntax.Offset
+	}
+	off = min(max(off, 0), int64(len(s.data)))
+	return 1 + bytes.Count(s.data[:off], []byte("\n"))
+}
+
+// languageFromName turns a language code ("de", "de-DE", "ger") or name
+// ("German", "Deutsch", "English (UK)") into a two-letter code, or "".
+func languageFromName(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return ""
+	}
+	code, _, _ := strings.Cut(strings.ReplaceAll(s, "_", "-"), "-")
+	if isLetters(code) {
+		switch len(code) {
+		case 2:
+			return code
+		case 3:
+			if c := languageCode(code); len(c) == 2 {
+				return c
+			}
+		}
+	}
+	if c := languageByName(s); c != "" {
+		return c
+	}
+	// "English (UK)", "EN/DE": the first word decides.
+	if words := strings.Fields(strings.NewReplacer("(", " ", ")", " ", ",", " ", "/", " ").Replace(s)); len(words) > 0 && words[0] != s {
+		return languageFromName(words[0])
+	}
+	return ""
+}
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// languageByName knows languages by their English name and their own.
+func languageByName(name string) string {
+	switch name {
+	case "english", "englisch", "anglais", "inglés", "ingles", "inglese":
+		return "en"
+	case "german", "deutsch", "allemand", "alemán", "aleman", "tedesco":
+		return "de"
+	case "spanish", "español", "espanol", "castellano", "spanisch":
+		return "es"
+	case "french", "français", "francais", "französisch", "francés", "francese":
+		return "fr"
+	case "italian", "italiano", "italienisch", "italien":
+		return "it"
+	case "portuguese", "português", "portugues", "portugiesisch":
+		return "pt"
+	case "russian", "русский", "russisch":
+		return "ru"
+	case "chinese", "mandarin", "中文", "chinesisch":
+		return "zh"
+	case "japanese", "日本語", "japanisch":
+		return "ja"
+	case "korean", "한국어":
+		return "ko"
+	case "arabic", "العربية", "arabisch":
+		return "ar"
+	case "dutch", "nederlands", "niederländisch", "flemish":
+		return "nl"
+	case "polish", "polski", "polnisch":
+		return "pl"
+	case "swedish", "svenska", "schwedisch":
+		return "sv"
+	case "norwegian", "norsk":
+		return "no"
+	case "danish", "dansk", "dänisch":
+		return "da"
+	case "finnish", "suomi", "finnisch":
+		return "fi"
+	case "czech", "čeština", "cestina", "tschechisch":
+		return "cs"
+	case "slovak", "slovenčina", "slowakisch":
+		return "sk"
+	case "hungarian", "magyar", "ungarisch":
+		return "hu"
+	case "romanian", "română", "romana", "rumänisch":
+		return "ro"
+	case "greek", "ελληνικά", "griechisch":
+		return "el"
+	case "turkish", "türkçe", "turkce", "türkisch":
+		return "tr"
+	case "ukrainian", "українська", "ukrainisch":
+		return "uk"
+	case "hebrew", "עברית", "hebräisch":
+		return "he"
+	case "hindi", "हिन्दी":
+		return "hi"
+	case "catalan", "català", "catala", "katalanisch":
+		return "ca"
+	case "croatian", "hrvatski", "kroatisch":
+		return "hr"
+	case "serbian", "srpski", "српски", "serbisch":
+		return "sr"
+	case "slovenian", "slovene", "slovenščina", "slowenisch":
+		return "sl"
+	case "bulgarian", "български", "bulgarisch":
+		return "bg"
+	case "indonesian", "bahasa indonesia", "indonesisch":
+		return "id"
+	case "vietnamese", "tiếng việt", "vietnamesisch":
+		return "vi"
+	case "thai", "ไทย":
+		return "th"
+	case "persian", "farsi", "فارسی", "persisch":
+		return "fa"
+	case "lithuanian", "lietuvių":
+		return "lt"
+	case "latvian", "latviešu":
+		return "lv"
+	case "estonian", "eesti":
+		return "et"
+	case "icelandic", "íslenska":
+		return "is"
+	case "basque", "euskara":
+		return "eu"
+	case "galician", "galego":
+		return "gl"
+	}
+	return ""
+}
