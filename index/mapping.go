@@ -21,7 +21,7 @@ import (
 // MappingVersion identifies the shape of the documents and the mapping.
 // Bump it whenever either changes: Open then discards the old index and
 // reports NeedsRebuild.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // mappingVersionKey is the internal (non-document) key the version is kept
 // under inside the index.
@@ -212,8 +212,8 @@ func newTalkDocument(t *catalog.Talk) talkDocument {
 		fieldTitle:      cleanUTF8(t.Title),
 		fieldSeriesText: cleanUTF8(t.Series),
 		fieldEventText:  cleanUTF8(t.Event),
-		fieldSeries:     t.Series,
-		fieldEvent:      t.Event,
+		fieldSeries:     filterValue(t.Series),
+		fieldEvent:      filterValue(t.Event),
 		fieldRatingNum:  float64(0),
 		fieldWatched:    t.Watched,
 		fieldHasVideo:   t.HasLink(catalog.LinkVideo),
@@ -227,14 +227,14 @@ func newTalkDocument(t *catalog.Talk) talkDocument {
 	}
 	if names := nonEmpty(t.SpeakerNames()); len(names) > 0 {
 		d[fieldSpeakers] = cleanAll(names)
-		d[fieldSpeaker] = names
+		d[fieldSpeaker] = filterValues(names)
 		for _, n := range names {
 			facets = append(facets, facetTerm(catalog.FacetSpeaker, n))
 		}
 	}
 	if tags := nonEmpty(t.Tags); len(tags) > 0 {
 		d[fieldTags] = cleanAll(tags)
-		d[fieldTag] = tags
+		d[fieldTag] = filterValues(tags)
 		for _, tag := range tags {
 			facets = append(facets, facetTerm(catalog.FacetTag, tag))
 		}
@@ -253,6 +253,19 @@ func newTalkDocument(t *catalog.Talk) talkDocument {
 	}
 	d[fieldFacet] = facets
 	return d
+}
+
+// filterValue is how series, event, speaker and tag filters compare: by
+// case-folded value, so that series=denog finds DENOG as series:denog does.
+// Facets show the original spelling from fieldFacet.
+func filterValue(s string) string { return strings.ToLower(s) }
+
+func filterValues(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = filterValue(v)
+	}
+	return out
 }
 
 // cleanUTF8 replaces invalid UTF-8, which the highlighter would otherwise

@@ -267,7 +267,7 @@ func filterQuery(f catalog.TalkFilter) query.Query {
 			if v == "" {
 				continue
 			}
-			tq := query.NewTermQuery(v)
+			tq := query.NewTermQuery(filterValue(v))
 			tq.SetField(field)
 			alts = append(alts, tq)
 		}

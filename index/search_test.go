@@ -102,7 +102,8 @@ func TestSearchFilters(t *testing.T) {
 	}{
 		{"series", "", catalog.TalkFilter{Series: []string{"NANOG"}}, []int64{1, 5}},
 		{"series alternatives", "", catalog.TalkFilter{Series: []string{"NANOG", "RIPE"}}, []int64{1, 2, 5, 7}},
-		{"series is exact", "", catalog.TalkFilter{Series: []string{"nanog"}}, nil},
+		{"series ignores case", "", catalog.TalkFilter{Series: []string{"nanog"}}, []int64{1, 5}},
+		{"series is whole", "", catalog.TalkFilter{Series: []string{"NANO"}}, nil},
 		{"event", "", catalog.TalkFilter{Event: []string{"RIPE 80"}}, []int64{2}},
 		{"year", "", catalog.TalkFilter{Year: []int{2019}}, []int64{1, 6}},
 		{"year alternatives", "", catalog.TalkFilter{Year: []int{2019, 2023}}, []int64{1, 3, 6, 7}},
@@ -510,5 +511,40 @@ func TestSafeFragment(t *testing.T) {
 		if got := safeFragment(tt.fragment); got != tt.safe {
 			t.Errorf("safeFragment(%q) = %v, want %v", tt.fragment, got, tt.safe)
 		}
+	}
+}
+
+func TestFiltersIgnoreCase(t *testing.T) {
+	ix, _ := openTemp(t)
+	talks := []*catalog.Talk{
+		{ID: 1, Series: "DENOG", Event: "DENOG9", Title: "Peering DB Update", Speakers: []catalog.Speaker{{Name: "Arnold Nipper"}}, Tags: []string{"Peering"}},
+		{ID: 2, Series: "NZNOG", Event: "NZNOG 2024", Title: "Starlink", Speakers: []catalog.Speaker{{Name: "Geoff Huston"}}},
+	}
+	for _, talk := range talks {
+		talk.Normalize()
+	}
+	if err := ix.Apply(context.Background(), talks, nil); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		filter catalog.TalkFilter
+		want   int64
+	}{
+		{"series", catalog.TalkFilter{Series: []string{"denog"}}, 1},
+		{"event", catalog.TalkFilter{Event: []string{"nznog 2024"}}, 2},
+		{"speaker", catalog.TalkFilter{Speaker: []string{"ARNOLD NIPPER"}}, 1},
+		{"tag", catalog.TalkFilter{Tag: []string{"peering"}}, 1},
+	}
+	for _, tt := range tests {
+		res := runSearch(t, ix, catalog.SearchRequest{Filter: tt.filter})
+		if res.Total != 1 || res.Hits[0].ID != tt.want {
+			t.Errorf("%s: total %d, want talk %d", tt.name, res.Total, tt.want)
+		}
+	}
+	// Facets keep the spelling of the source.
+	res := runSearch(t, ix, catalog.SearchRequest{})
+	if got := res.Facets[catalog.FacetSeries]; len(got) == 0 || (got[0].Value != "DENOG" && got[0].Value != "NZNOG") {
+		t.Errorf("series facet lost its case: %+v", got)
 	}
 }
