@@ -87,6 +87,7 @@ and a summary on stderr. --demo imports the embedded demo catalog.`,
 	cmd.Flags().StringVar(&opts.Format, "format", formats.FormatAuto, "input format")
 	cmd.Flags().StringVar(&opts.Series, "series", "", "series name for talks whose input names none (or to override it)")
 	cmd.Flags().StringVar(&opts.Event, "event", "", "event name for talks whose input names none (or to override it)")
+	cmd.Flags().StringVar(&opts.TimeZone, "tz", "", "time zone (e.g. Europe/Berlin) of inputs that give times without one")
 	cmd.Flags().BoolVar(&demoMode, "demo", false, "import the embedded demo catalog")
 	cmd.Flags().BoolVar(&web.allowPrivate, "allow-private", false, "let URLs reach loopback and private network addresses")
 	return cmd

@@ -127,7 +127,11 @@ type c3vocItem struct {
 // with "imported anyway"; events that are not usable (no title, a start
 // that is not a time) are skipped. A JSON syntax error keeps the events
 // before it and turns the rest of the file into one skip.
-func readC3VOC(ctx context.Context, r *bufio.Reader, _ Options, out *sink) error {
+func readC3VOC(ctx context.Context, r *bufio.Reader, opts Options, out *sink) error {
+	zone, err := optionZone(opts.TimeZone)
+	if err != nil {
+		return err
+	}
 	data, err := io.ReadAll(io.LimitReader(r, maxScheduleBytes+1))
 	if err != nil {
 		return readError(out.name, err)
@@ -146,6 +150,7 @@ func readC3VOC(ctx context.Context, r *bufio.Reader, _ Options, out *sink) error
 		return err
 	}
 	cr := newC3VOCReader(doc, out)
+	cr.conf.fillZone(zone)
 	if err := cr.run(ctx); err != nil {
 		return err
 	}

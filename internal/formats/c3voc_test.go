@@ -73,10 +73,10 @@ func TestReadC3VOCFixtures(t *testing.T) {
 		// The conference says time_zone_name UTC while its dates carry
 		// +01:00; each date's own offset is kept.
 		{"c3voc/pretalx-democon.json", 36, "DemoCon", "DemoCon 2020", 0, []scheduleTalkWant{
-			{key: "frab:630051b3-c874-5093-bd3e-487fe2049e76", title: "Inverse motivating array", speakers: []string{"Teresa Terrell", "Stephanie Hudson"}, start: "2020-12-16T09:00:00+01:00", minutes: 90, room: "Tan Room", track: "Phased", language: "en", url: "http://localhost/democon/talk/9FNRXK/"},
+			{key: "pretalx:democon:9FNRXK", title: "Inverse motivating array", speakers: []string{"Teresa Terrell", "Stephanie Hudson"}, start: "2020-12-16T09:00:00+01:00", minutes: 90, room: "Tan Room", track: "Phased", language: "en", url: "http://localhost/democon/talk/9FNRXK/"},
 		}},
 		{"pretalx-democon/schedule.json", 35, "DemoCon", "DemoCon 2022", 2, []scheduleTalkWant{
-			{key: "frab:001e2da2-38ea-55a4-94b7-573ad2001095", title: "Horizontal didactic methodology", speakers: []string{"Alicia Vincent"}, start: "2022-09-07T09:00:00+02:00", minutes: 90, room: "Dark Red Room", track: "Mandatory", language: "en", url: "http://localhost/democon/talk/3J9C7D/"},
+			{key: "pretalx:democon:3J9C7D", title: "Horizontal didactic methodology", speakers: []string{"Alicia Vincent"}, start: "2022-09-07T09:00:00+02:00", minutes: 90, room: "Dark Red Room", track: "Mandatory", language: "en", url: "http://localhost/democon/talk/3J9C7D/"},
 		}},
 	}
 	for _, tt := range tests {
@@ -132,14 +132,14 @@ func TestReadC3VOCv2(t *testing.T) {
 	checkScheduleTalks(t, talks, []scheduleTalkWant{
 		// The contributor is not a speaker; the abstract is in the
 		// talk's language.
-		{key: "frab:7b0e4c51-95a2-4d8e-8a51-000000000001", title: "Segment Routing in Practice", speakers: []string{"Grace Hopper", "Ada Moderator"},
+		{key: "pretalx:2024:ABC123", title: "Segment Routing in Practice", speakers: []string{"Grace Hopper", "Ada Moderator"},
 			start: "2024-06-01T10:00:00+02:00", minutes: 45, room: "Hall One", track: "Networks", language: "de", url: "https://demo.example.org/2024/talk/ABC123/",
 			links: []catalog.Link{
 				{Kind: catalog.LinkVideo, URL: "https://media.example.org/v/demo24-abc123"},
 				{Kind: catalog.LinkPage, URL: "https://sr.example.org/"},
 				{Kind: catalog.LinkSlides, URL: "https://demo.example.org/2024/media/abc123.pdf"},
 			}},
-		{key: "frab:7b0e4c51-95a2-4d8e-8a51-000000000002", title: "Community Roundtable", speakers: []string{"Hedy Host"},
+		{key: "pretalx:2024:DEF456", title: "Community Roundtable", speakers: []string{"Hedy Host"},
 			start: "2024-06-02T11:00:00+02:00", minutes: 30, room: "Hall Two", track: "Community", language: "en", url: "https://demo.example.org/2024/talk/DEF456/"},
 	})
 	if len(talks) != 2 {

@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/talkdex/talkdex/internal/catalog"
@@ -93,6 +94,10 @@ type Options struct {
 	// what it says. Empty means "use what the input says".
 	Series string
 	Event  string
+	// TimeZone is the IANA zone (e.g. "Europe/Berlin") of times the input
+	// gives as wall-clock only: Sessionize exports, floating ICS times, a
+	// frab schedule that names no zone. Empty means the reader's own rule.
+	TimeZone string
 }
 
 func (o Options) displayName() string {
@@ -255,10 +260,36 @@ func (s *sink) talk(loc location, t *catalog.Talk) error {
 	if s.event != "" {
 		t.Event = s.event
 	}
+	if key, ok := pretalxTalkKey(t); ok {
+		t.Source.Key = key
+	}
 	t.Normalize()
 	if err := t.Validate(); err != nil {
 		s.skip(loc, catalog.ErrorMessage(err))
 		return nil
 	}
 	return s.emit(t)
+}
+
+// pretalxTalkKey gives a talk published by pretalx one source key whichever
+// export it came from: schedule.xml (frab), schedule.json (c3voc), the ICS
+// feed, the widget and the API all carry the talk's page URL,
+// <site>/<event slug>/talk/<CODE>/, while their own ids differ (a frab guid,
+// an ICS UID). Without this, importing two exports of one event would list
+// each talk twice.
+//
+// Only the record's own source URL counts: a record from elsewhere (say a
+// pyvideo entry) that merely links to a pretalx page keeps its own key.
+func pretalxTalkKey(t *catalog.Talk) (string, bool) {
+	m := pretalxTalkURL().FindStringSubmatch(strings.TrimSpace(t.Source.URL))
+	if m == nil {
+		return "", false
+	}
+	return pretalxSource + ":" + strings.ToLower(m[1]) + ":" + m[2], true
+}
+
+// pretalxTalkURL matches a pretalx talk page; pretalx talk codes are
+// upper-case letters and digits.
+func pretalxTalkURL() *regexp.Regexp {
+	return regexp.MustCompile(`^https?://[^/?#]+(?:/[^/?#]+)*?/([A-Za-z0-9_.-]+)/talk/([A-Z0-9]{4,12})/?(?:[?#].*)?$`)
 }

@@ -107,6 +107,7 @@ type frabLink struct {
 // frabReader holds the state of one XML schedule as it streams past.
 type frabReader struct {
 	out  *sink
+	zone *time.Location // Options.TimeZone, nil when not given
 	conf *schedConf
 	day  schedDay
 	room string // the enclosing <room name=…> of the current events
@@ -121,14 +122,18 @@ type frabReader struct {
 // the rest of the file becomes one skip naming the line. An event that
 // parses but cannot be used (no title, a start that is not a time) is a
 // skip naming its line and id; so is a second event with the same guid.
-func readFrab(ctx context.Context, r *bufio.Reader, _ Options, out *sink) error {
+func readFrab(ctx context.Context, r *bufio.Reader, opts Options, out *sink) error {
+	zone, err := optionZone(opts.TimeZone)
+	if err != nil {
+		return err
+	}
 	if h, _ := r.Peek(headSize); len(bytes.TrimSpace(trimBOM(h))) == 0 {
 		return nil // nothing to import is not an error
 	}
 	dec := xml.NewDecoder(r)
 	dec.Entity = xml.HTMLEntity // hand-written schedules use &nbsp; and friends
 	dec.CharsetReader = charset.NewReaderLabel
-	fr := &frabReader{out: out, seen: map[string]int{}}
+	fr := &frabReader{out: out, zone: zone, seen: map[string]int{}}
 	root := false
 	depth := 0
 	dayDepth, roomDepth := -1, -1
@@ -167,6 +172,7 @@ func readFrab(ctx context.Context, r *bufio.Reader, _ Options, out *sink) error 
 					title: c.Title, acronym: c.Acronym, start: c.Start,
 					timeZone: c.TimeZone, baseURL: c.BaseURL, dayChange: c.DayChange,
 				})
+				fr.conf.fillZone(fr.zone)
 			case t.Name.Local == "day" && dayDepth < 0:
 				dayDepth = depth
 				fr.day = schedDay{date: xmlAttr(t, "date")}
@@ -235,6 +241,7 @@ func (fr *frabReader) event(line int, ev *frabEvent) error {
 		// No <conference> before the events: the talks have no series
 		// unless the user names one.
 		fr.conf = newSchedConf(schedConfInput{})
+		fr.conf.fillZone(fr.zone)
 	}
 	if fr.conf.series == "" && fr.out.series == "" {
 		fr.out.skip(loc, "the schedule names no conference (no <conference> title before its events); pass --series and --event")
@@ -296,8 +303,9 @@ type schedConf struct {
 	// keyScope prefixes per-conference numeric event ids in source keys
 	// when an event has no guid: the acronym, else the edition's slug.
 	keyScope string
-	// loc is the conference's time zone, nil when the schedule names none
-	// and the series has no known home (then a day's own offset, else UTC).
+	// loc is the zone of the schedule's wall-clock times: the one it names,
+	// else its series' known home, else Options.TimeZone; nil when none of
+	// them says (then a day's own offset, else UTC).
 	loc       *time.Location
 	base      *url.URL
 	dayChange time.Duration // clock times before it belong to the next calendar day
@@ -475,8 +483,17 @@ func (c *schedConf) startOf(ev *schedEvent, day schedDay) (time.Time, string) {
 	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, c.zoneOf(day)), ""
 }
 
-// zoneOf is the zone of wall-clock times on a day: the conference's,
-// else the day's own offset, else UTC.
+// fillZone makes loc (Options.TimeZone, nil when not given) the zone of the
+// schedule's wall-clock times when neither the schedule nor its series
+// names one: a schedule knows its own zone best.
+func (c *schedConf) fillZone(loc *time.Location) {
+	if c.loc == nil {
+		c.loc = loc
+	}
+}
+
+// zoneOf is the zone of wall-clock times on a day: the conference's (see
+// schedConf.loc), else the day's own offset, else UTC.
 func (c *schedConf) zoneOf(day schedDay) *time.Location {
 	if c.loc != nil {
 		return c.loc

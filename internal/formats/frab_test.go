@@ -183,9 +183,9 @@ func TestReadFrabPretalx(t *testing.T) {
 	}
 	checkScheduleTalks(t, talks, []scheduleTalkWant{
 		// pretalx dates this one before its day's start; the date wins.
-		{key: "frab:3d4850d3-2dfb-5648-b82c-860600bf368a", title: "Persevering cohesive concept", speakers: []string{"Susan Martinez"}, start: "2022-09-06T01:50:00+02:00", minutes: 90, room: "Dark Red Room", track: "Organic", language: "en", url: "http://localhost/democon/talk/XFUR3C/"},
-		{key: "frab:7cb44ade-65bd-502b-af28-eeb358bc59d6", title: "Reactive intermediate Graphic Interface", speakers: []string{"Robert Williams"}, start: "2022-09-07T09:00:00+02:00", minutes: 30, room: "Pale Golden Rod Room", language: "en", url: "http://localhost/democon/talk/ANTHYT/"},
-		{key: "frab:cf4fc71a-88ee-570c-9816-1d4239fe81a9", title: "Fully-configurable eco-centric customer loyalty", speakers: []string{"Emily Mckenzie"}, start: "2022-09-08T09:00:00+02:00", minutes: 30, room: "Pale Golden Rod Room", language: "en", url: "http://localhost/democon/talk/SDHETA/"},
+		{key: "pretalx:democon:XFUR3C", title: "Persevering cohesive concept", speakers: []string{"Susan Martinez"}, start: "2022-09-06T01:50:00+02:00", minutes: 90, room: "Dark Red Room", track: "Organic", language: "en", url: "http://localhost/democon/talk/XFUR3C/"},
+		{key: "pretalx:democon:ANTHYT", title: "Reactive intermediate Graphic Interface", speakers: []string{"Robert Williams"}, start: "2022-09-07T09:00:00+02:00", minutes: 30, room: "Pale Golden Rod Room", language: "en", url: "http://localhost/democon/talk/ANTHYT/"},
+		{key: "pretalx:democon:SDHETA", title: "Fully-configurable eco-centric customer loyalty", speakers: []string{"Emily Mckenzie"}, start: "2022-09-08T09:00:00+02:00", minutes: 30, room: "Pale Golden Rod Room", language: "en", url: "http://localhost/democon/talk/SDHETA/"},
 	})
 }
 

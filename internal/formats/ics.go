@@ -49,7 +49,8 @@ func detectICS(h *head) bool {
 //   - start is DTSTART in its time zone: TZID is looked up in Go's time zone
 //     database first and in the file's VTIMEZONE rules second; UTC stays UTC;
 //     a floating time is read in the calendar's X-WR-TIMEZONE when it names
-//     one, else kept as wall-clock time marked UTC. An all-day event (a DATE)
+//     a zone we know, else in Options.TimeZone (--tz), else kept as
+//     wall-clock time marked UTC. An all-day event (a DATE)
 //     starts at midnight UTC of its day and has no duration. Duration comes
 //     from DTEND or DURATION.
 //   - links: URL is the talk's page (and Source.URL); ATTACH URIs are video,
@@ -66,10 +67,15 @@ func detectICS(h *head) bool {
 //     like, without speakers, are breaks and are skipped; so are cancelled
 //     events.
 func readICS(ctx context.Context, r *bufio.Reader, opts Options, out *sink) error {
+	floating, err := optionZone(opts.TimeZone)
+	if err != nil {
+		return err
+	}
 	cal, err := parseICS(ctx, r, out.name)
 	if err != nil {
 		return err
 	}
+	cal.floating = floating
 	if !cal.sawCalendar && len(cal.events) == 0 {
 		return catalog.Errorf(catalog.EINVALID, "%s is not an iCalendar file: it has no BEGIN:VCALENDAR", out.name)
 	}
@@ -326,8 +332,9 @@ func icsPreview(s string) string {
 
 // icsCalendar is what a pass over the file collects.
 type icsCalendar struct {
-	name        string // X-WR-CALNAME or NAME
-	zoneHint    string // X-WR-TIMEZONE: the zone of floating times
+	name        string         // X-WR-CALNAME or NAME
+	zoneHint    string         // X-WR-TIMEZONE: the zone of floating times
+	floating    *time.Location // Options.TimeZone: their zone when zoneHint is none we know
 	prodID      string
 	zones       map[string]*icsZone // VTIMEZONE by TZID
 	events      []*icsEvent
@@ -1004,6 +1011,9 @@ func (c *icsCalendar) time(p icsProp) (t time.Time, allDay bool, err error) {
 		if tz, ok := c.zone(c.zoneHint); ok {
 			return tz.at(v), false, nil
 		}
+	}
+	if c.floating != nil {
+		return v.in(c.floating), false, nil
 	}
 	return v.in(time.UTC), false, nil
 }

@@ -146,7 +146,7 @@ func TestICSPretalxDemocon(t *testing.T) {
 	first := talks[0]
 	if first.Title != "Persevering cohesive concept" || first.Series != "DemoCon" || first.Event != "DemoCon 2022" ||
 		first.Room != "Dark Red Room" || first.DurationMinutes != 90 || first.Abstract != "Reinvent one-to-one info-mediaries!" ||
-		first.Source.Key != "ics:pretalx-democon-XFUR3C@localhost" || first.Source.URL != "http://localhost/democon/talk/XFUR3C/" {
+		first.Source.Key != "pretalx:democon:XFUR3C" || first.Source.URL != "http://localhost/democon/talk/XFUR3C/" {
 		t.Errorf("first talk = %+v", first)
 	}
 	checkStart(t, first, "2022-09-06T01:50:00+02:00")

@@ -62,9 +62,11 @@ func hasJSONKey(b []byte, key string) bool {
 //     skipped saying so.
 //   - title, abstract (description); start and duration from startsAt and
 //     endsAt. Sessionize writes the event's local wall-clock time, without an
-//     offset (or with a "Z" that means the same); talkdex keeps that
-//     wall-clock time and marks it UTC, since the export does not say where
-//     the event is. A time with a real offset keeps it.
+//     offset (or with a "Z" that means the same). The export does not say
+//     where the event is: with Options.TimeZone (--tz) that wall-clock time
+//     is read in the zone named, with the offset of its day (so a duration
+//     across a DST change is right too); without it, talkdex keeps the
+//     wall-clock time and marks it UTC. A time with a real offset keeps it.
 //   - speakers: ids resolved to full names (All) or the names the session
 //     embeds (Sessions, GridSmart).
 //   - room: the room's name; categories: an item of a category whose title
@@ -76,6 +78,10 @@ func hasJSONKey(b []byte, key string) bool {
 //     not accepted are skipped.
 //   - Source.Key is "sessionize:" + the session id.
 func readSessionize(ctx context.Context, r *bufio.Reader, opts Options, out *sink) error {
+	zone, err := optionZone(opts.TimeZone)
+	if err != nil {
+		return err
+	}
 	data, err := io.ReadAll(io.LimitReader(r, maxSessionizeBytes+1))
 	if err != nil {
 		return readError(out.name, err)
@@ -85,7 +91,7 @@ func readSessionize(ctx context.Context, r *bufio.Reader, opts Options, out *sin
 	}
 	data = trimBOM(data)
 	s := &sessionizeReader{
-		opts: opts, out: out, data: data,
+		opts: opts, zone: zone, out: out, data: data,
 		seen:     map[string]bool{},
 		speakers: map[string]string{},
 		rooms:    map[string]string{},
@@ -107,6 +113,7 @@ func readSessionize(ctx context.Context, r *bufio.Reader, opts Options, out *sin
 
 type sessionizeReader struct {
 	opts Options
+	zone *time.Location // Options.TimeZone; nil keeps wall-clock times as UTC
 	out  *sink
 	data []byte
 	seen map[string]bool // session ids already emitted or skipped
@@ -478,13 +485,13 @@ func (s *sessionizeReader) talk(sess *sessionizeSession) (*catalog.Talk, string)
 		t.Abstract = *sess.Description
 	}
 	if sess.StartsAt != nil && strings.TrimSpace(*sess.StartsAt) != "" {
-		start, ok := sessionizeTime(*sess.StartsAt)
+		start, ok := sessionizeTime(*sess.StartsAt, s.zone)
 		if !ok {
 			return nil, fmt.Sprintf("startsAt %q is not a date and time", *sess.StartsAt)
 		}
 		t.Start = start
 		if sess.EndsAt != nil && strings.TrimSpace(*sess.EndsAt) != "" {
-			end, ok := sessionizeTime(*sess.EndsAt)
+			end, ok := sessionizeTime(*sess.EndsAt, s.zone)
 			if !ok {
 				return nil, fmt.Sprintf("endsAt %q is not a date and time", *sess.EndsAt)
 			}
@@ -573,17 +580,26 @@ func sessionizeCategory(t *catalog.Talk, category, item string) {
 }
 
 // sessionizeTime reads startsAt/endsAt. Without an offset, or with "Z",
-// the wall-clock time is kept and marked UTC (see readSessionize).
-func sessionizeTime(s string) (time.Time, bool) {
+// the time is the event's wall clock: read in zone when there is one, else
+// kept and marked UTC (see readSessionize). A real offset is kept.
+func sessionizeTime(s string, zone *time.Location) (time.Time, bool) {
 	s = strings.TrimSpace(s)
+	wallClock := time.UTC
+	if zone != nil {
+		wallClock = zone
+	}
 	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := time.ParseInLocation(layout, s, wallClock); err == nil {
 			return t, true
 		}
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return time.Time{}, false
+	}
+	if zone != nil && (strings.HasSuffix(s, "Z") || strings.HasSuffix(s, "z")) {
+		// Sessionize's "Z" is the same wall clock, not UTC.
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), zone), true
 	}
 	return fixedOffset(t), true
 }

@@ -28,7 +28,11 @@ type (
 const eventTalksPerPage = catalog.MaxPerPage
 
 func (s *Server) apiSearchTalks(c echo.Context) error {
-	req, err := parseSearchRequest(c.QueryParams())
+	values, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	req, err := parseSearchRequest(values)
 	if err != nil {
 		return err
 	}
@@ -152,9 +156,12 @@ func (s *Server) apiListEvents(c echo.Context) error {
 }
 
 func parseEventFilter(c echo.Context) (catalog.EventFilter, error) {
-	q := cleanSearchValues(c.QueryParams())
+	values, err := queryValues(c)
+	if err != nil {
+		return catalog.EventFilter{}, err
+	}
+	q := cleanSearchValues(values)
 	filter := catalog.EventFilter{Series: q.Get(paramSeries)}
-	var err error
 	filter.Year, err = singleInt(q, paramYear)
 	return filter, err
 }
@@ -184,7 +191,11 @@ func (s *Server) eventTalks(c echo.Context) (*eventTalksResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, err := singleInt(cleanSearchValues(c.QueryParams()), paramPage)
+	values, err := queryValues(c)
+	if err != nil {
+		return nil, err
+	}
+	page, err := pageParam(cleanSearchValues(values))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +11,11 @@ import (
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
+
+// statusClientClosedRequest is nginx's 499: the client went away before the
+// answer was ready. It is set on the response only so that the server side
+// records something other than a success; no client ever reads it.
+const statusClientClosedRequest = 499
 
 // errorResponse is the JSON body of every API error.
 type errorResponse struct {
@@ -27,6 +33,17 @@ type errorBody struct {
 // internal errors are logged, and clients never see their text.
 func (s *Server) handleError(err error, c echo.Context) {
 	req := c.Request()
+	if clientGone(req) {
+		// Whatever failed, it failed because nobody is waiting any more (the
+		// search-as-you-type script aborts requests all the time): not an
+		// internal error, and there is no one to write a body to.
+		s.logger.DebugContext(req.Context(), "client went away",
+			"method", req.Method, "path", req.URL.Path, "err", err)
+		if !c.Response().Committed {
+			c.Response().WriteHeader(statusClientClosedRequest)
+		}
+		return
+	}
 	status, code, message := s.describeError(err, c)
 	if code == catalog.EINTERNAL {
 		s.logger.ErrorContext(req.Context(), "request failed",
@@ -35,10 +52,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	// A HEAD request gets the headers of the GET answer: net/http drops the
+	// body itself.
 	var writeErr error
 	switch {
-	case req.Method == http.MethodHead:
-		writeErr = c.NoContent(status)
 	case isAPIPath(req.URL.Path):
 		writeErr = c.JSON(status, errorResponse{Error: errorBody{Code: code, Message: message}})
 	default:
@@ -47,6 +64,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if writeErr != nil {
 		s.logger.WarnContext(req.Context(), "write error response", "path", req.URL.Path, "err", writeErr)
 	}
+}
+
+// clientGone reports whether the request's context was canceled, which
+// net/http does when the client closes the connection (or resets an HTTP/2
+// stream) before the handler is done.
+func clientGone(req *http.Request) bool {
+	return errors.Is(req.Context().Err(), context.Canceled)
 }
 
 // describeError returns the status, code and client-safe message for err.

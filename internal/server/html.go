@@ -88,11 +88,11 @@ func paragraphs(text string) []string {
 	return out
 }
 
-// postForm parses the urlencoded form of a POST. The CSRF middleware has
-// usually parsed it already; ParseForm is then a no-op.
+// postForm returns the urlencoded form of a POST. The parseForm middleware
+// has parsed it already; this call only matters for a route that lacks it.
 func postForm(c echo.Context) (url.Values, error) {
-	if err := c.Request().ParseForm(); err != nil {
-		return nil, fmt.Errorf("parse form: %w", err)
+	if err := parseRequestForm(c.Request()); err != nil {
+		return nil, err
 	}
 	return c.Request().PostForm, nil
 }

@@ -1,8 +1,13 @@
 package server
 
 import (
+	"errors"
+	"fmt"
 	"mime"
+	"net"
 	"net/http"
+	"sort"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -47,6 +52,36 @@ func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		req.Body = http.MaxBytesReader(c.Response().Writer, req.Body, s.cfg.MaxBodyBytes)
 		return next(c)
+	}
+}
+
+// parseForm parses a form POST's body before the CSRF check reads its token
+// from it. Request.ParseForm works once: a later call returns nil whatever
+// the first one found, and the CSRF check ignores the error, so the first
+// call has to be the one whose error is acted on.
+func parseForm(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := parseRequestForm(c.Request()); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
+
+// parseRequestForm is Request.ParseForm with its errors made user-facing: a
+// body over the limit stays an http.MaxBytesError (413), anything else that
+// stops the form from parsing is the client's mistake (400).
+func parseRequestForm(req *http.Request) error {
+	err := req.ParseForm()
+	var tooLarge *http.MaxBytesError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &tooLarge):
+		return err
+	default:
+		// ParseForm also parses the URL's query string; the message covers both.
+		return catalogInvalid("the submitted form is malformed: %s", err)
 	}
 }
 
@@ -99,4 +134,86 @@ func csrfToken(c echo.Context) string {
 // raises itself.
 func catalogInvalid(format string, args ...any) error {
 	return catalog.Errorf(catalog.EINVALID, format, args...)
+}
+
+// checkHost answers 403 to requests whose Host header is not one of the
+// allowed names. A server on loopback is otherwise open to DNS rebinding: a
+// web page on attacker.example re-points its name at 127.0.0.1 and, being
+// same-origin with itself, reads and writes the catalog through the API. The
+// browser still sends Host: attacker.example, which is what gives it away.
+// With no allowed names (see allowedHostNames) nothing is checked.
+func (s *Server) checkHost(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.allowedHosts == nil {
+			return next(c)
+		}
+		host := c.Request().Host
+		// An HTTP/1.0 request may carry no Host at all; a browser, the only
+		// client a rebinding attack can use, always sends one.
+		if host == "" || s.allowedHosts[hostName(host)] {
+			return next(c)
+		}
+		return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf(
+			"host %q is not allowed: talkdex answers only requests addressed to one of %s "+
+				"(a guard against DNS rebinding, by which a web page on another name could reach it); "+
+				"to use another name, add it to the server's allowed hosts",
+			host, strings.Join(sortedKeys(s.allowedHosts), ", ")))
+	}
+}
+
+// allowedHostNames returns the Host names a server accepts, or nil for no
+// check. On a loopback address (or none, as in tests) only this machine's own
+// names reach it legitimately; listening on other interfaces, the names
+// clients use are unknown, so only explicitly configured ones are enforced.
+func allowedHostNames(cfg Config) map[string]bool {
+	listen := hostName(cfg.Addr)
+	// An empty address is only used by tests; ":8080" is every interface.
+	loopback := cfg.Addr == "" || isLoopbackHost(listen)
+	if !loopback && len(cfg.AllowedHosts) == 0 {
+		return nil
+	}
+	allowed := map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true}
+	if listen != "" && !isUnspecifiedHost(listen) {
+		allowed[listen] = true
+	}
+	for _, h := range cfg.AllowedHosts {
+		if h = hostName(h); h != "" {
+			allowed[h] = true
+		}
+	}
+	return allowed
+}
+
+// hostName reduces a Host header or listen address to its host name: no
+// port, no IPv6 brackets, no root dot, lower case.
+func hostName(hostport string) string {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	return strings.TrimSuffix(strings.ToLower(host), ".")
+}
+
+// isLoopbackHost reports whether a listen host is loopback-only.
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func isUnspecifiedHost(host string) bool {
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsUnspecified()
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -32,6 +32,14 @@ const (
 	paramPerPage   = "per_page"
 )
 
+// Limits on a query string. Go's url.ParseQuery refuses more than 10000
+// parameters; talkdex's lower limit lets the error name the number. No
+// search form needs more than a few dozen values of one filter.
+const (
+	maxQueryParams  = 1000
+	maxFilterValues = 50
+)
+
 // filterParams are the parameters that narrow a search, in the order the
 // search page shows them as chips.
 func filterParams() []string {
@@ -41,6 +49,23 @@ func filterParams() []string {
 // searchParams are all parameters a search understands.
 func searchParams() []string {
 	return append([]string{paramQuery, paramSort, paramPage, paramPerPage}, filterParams()...)
+}
+
+// queryValues parses the request's query string. echo's QueryParams drops
+// url.ParseQuery's error and keeps what it could parse, or nothing at all
+// past Go's parameter limit, which silently widens a search; a malformed
+// query string is reported instead.
+func queryValues(c echo.Context) (url.Values, error) {
+	raw := c.Request().URL.RawQuery
+	// Counted the way url.ParseQuery counts, before it does the work.
+	if n := strings.Count(raw, "&") + 1; n > maxQueryParams {
+		return nil, catalogInvalid("the query string has %d parameters; at most %d are accepted", n, maxQueryParams)
+	}
+	values, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, catalogInvalid("the query string is malformed: %s", err)
+	}
+	return values, nil
 }
 
 // cleanSearchValues keeps the known search parameters with non-empty values.
@@ -73,6 +98,11 @@ func parseSearchRequest(raw url.Values) (catalog.SearchRequest, error) {
 			Has:     q[paramHas],
 		},
 	}
+	for _, key := range filterParams() {
+		if n := len(q[key]); n > maxFilterValues {
+			return req, catalogInvalid("%s is given %d times; at most %d values are accepted", key, n, maxFilterValues)
+		}
+	}
 	for _, v := range q[paramYear] {
 		year, err := parseInt(paramYear, v)
 		if err != nil {
@@ -84,16 +114,13 @@ func parseSearchRequest(raw url.Values) (catalog.SearchRequest, error) {
 	if req.Filter.MinRating, err = singleInt(q, paramMinRating); err != nil {
 		return req, err
 	}
-	if req.Page, err = singleInt(q, paramPage); err != nil {
+	if req.Page, err = pageParam(q); err != nil {
 		return req, err
 	}
 	if req.PerPage, err = singleInt(q, paramPerPage); err != nil {
 		return req, err
 	}
 	// Normalize reads 0 as "default"; a 0 the user typed is out of range.
-	if q.Has(paramPage) && req.Page < 1 {
-		return req, catalogInvalid("page %d is out of range 1..%d", req.Page, catalog.MaxPage)
-	}
 	if q.Has(paramPerPage) && req.PerPage < 1 {
 		return req, catalogInvalid("per_page %d is out of range 1..%d", req.PerPage, catalog.MaxPerPage)
 	}
@@ -111,6 +138,20 @@ func parseSearchRequest(raw url.Values) (catalog.SearchRequest, error) {
 		return req, err
 	}
 	return req, nil
+}
+
+// pageParam reads ?page= of cleaned values; 0 means not given. The search
+// API and an event's talk list share it so that both reject the same pages.
+func pageParam(q url.Values) (int, error) {
+	page, err := singleInt(q, paramPage)
+	if err != nil {
+		return 0, err
+	}
+	// Normalize reads 0 as "default"; a page the user gave must be in range.
+	if q.Has(paramPage) && (page < 1 || page > catalog.MaxPage) {
+		return 0, catalogInvalid("page %d is out of range 1..%d", page, catalog.MaxPage)
+	}
+	return page, nil
 }
 
 func singleInt(q url.Values, key string) (int, error) {

@@ -94,7 +94,8 @@ const (
 )
 
 func (s *Server) pageSearch(c echo.Context) error {
-	values := cleanSearchValues(c.QueryParams())
+	values, parseErr := queryValues(c)
+	values = cleanSearchValues(values)
 	data := searchPage{
 		layout: layout{Page: pageSearchName, Title: searchTitle(values.Get(paramQuery)), CSRF: csrfToken(c)},
 		Query:  values.Get(paramQuery),
@@ -111,6 +112,11 @@ func (s *Server) pageSearch(c echo.Context) error {
 	data.Filtered = data.Query != "" || len(data.Chips) > 0
 
 	req, err := parseSearchRequest(values)
+	if parseErr != nil {
+		// Nothing of a malformed query string is trusted: searching with
+		// what url.ParseQuery salvaged would quietly drop filters.
+		err = parseErr
+	}
 	var res *catalog.SearchResult
 	if err == nil {
 		res, err = s.svc.SearchTalks(c.Request().Context(), req)

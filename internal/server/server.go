@@ -42,6 +42,12 @@ const (
 type Config struct {
 	Addr         string // listen address, e.g. 127.0.0.1:8080; used by the caller to open the listener
 	MaxBodyBytes int64  // request body limit; 0 means DefaultMaxBodyBytes
+
+	// AllowedHosts are extra names (a port is ignored) that requests may
+	// carry in their Host header, besides localhost, 127.0.0.1, ::1 and the
+	// host of Addr. The Host check guards a loopback server against DNS
+	// rebinding; on other addresses it is on only when this list is set.
+	AllowedHosts []string
 }
 
 // Server serves the web UI and the JSON API over a catalog.TalkService.
@@ -55,6 +61,8 @@ type Server struct {
 	static   fs.FS
 	assets   map[string]string // static file name -> content hash, for cache-busting URLs
 	openapi  []byte
+
+	allowedHosts map[string]bool // accepted Host names; nil means no Host check
 }
 
 // New builds a Server. Templates are parsed here, once, so that a broken
@@ -75,6 +83,8 @@ func New(cfg Config, svc catalog.TalkService, logger *slog.Logger) (*Server, err
 		logger:   logger,
 		markdown: markdown.New(),
 		static:   web.Static(),
+
+		allowedHosts: allowedHostNames(cfg),
 	}
 	var err error
 	if s.assets, err = hashAssets(s.static); err != nil {
@@ -141,32 +151,49 @@ func (s *Server) newEcho() *echo.Echo {
 		},
 	}))
 	e.Use(securityHeaders)
+	e.Use(s.checkHost)
 	e.Use(s.limitBody)
 
 	api := e.Group("/api/v1")
-	api.GET("/talks", s.apiSearchTalks)
-	api.GET("/talks/:id", s.apiGetTalk)
+	getAndHead(api, "/talks", s.apiSearchTalks)
+	getAndHead(api, "/talks/:id", s.apiGetTalk)
 	api.PUT("/talks/:id/rating", s.apiSetRating, requireJSON)
 	api.DELETE("/talks/:id/rating", s.apiClearRating)
 	api.PUT("/talks/:id/note", s.apiSetNote, requireJSON)
 	api.PUT("/talks/:id/watched", s.apiSetWatched, requireJSON)
-	api.GET("/series", s.apiListSeries)
-	api.GET("/events", s.apiListEvents)
-	api.GET("/events/:id", s.apiGetEvent)
-	api.GET("/openapi.json", s.apiOpenAPI)
-	e.GET("/healthz", s.healthz)
+	getAndHead(api, "/series", s.apiListSeries)
+	getAndHead(api, "/events", s.apiListEvents)
+	getAndHead(api, "/events/:id", s.apiGetEvent)
+	getAndHead(api, "/openapi.json", s.apiOpenAPI)
+	getAndHead(e, "/healthz", s.healthz)
 
-	e.GET("/static/*", s.serveStatic)
+	getAndHead(e, "/static/*", s.serveStatic)
 
 	// CSRF guards only the HTML routes; it is attached per route because a
-	// group-level middleware in echo also captures unknown paths.
+	// group-level middleware in echo also captures unknown paths. Form
+	// bodies are parsed before the CSRF check reads its token from them.
 	csrf := s.csrfMiddleware()
-	e.GET("/", s.pageSearch, csrf)
-	e.GET("/talks/:id", s.pageTalk, csrf)
-	e.POST("/talks/:id/rating", s.formRating, csrf)
-	e.POST("/talks/:id/note", s.formNote, csrf)
-	e.POST("/talks/:id/watched", s.formWatched, csrf)
-	e.GET("/events", s.pageEvents, csrf)
-	e.GET("/events/:id", s.pageEvent, csrf)
+	getAndHead(e, "/", s.pageSearch, csrf)
+	getAndHead(e, "/talks/:id", s.pageTalk, csrf)
+	e.POST("/talks/:id/rating", s.formRating, parseForm, csrf)
+	e.POST("/talks/:id/note", s.formNote, parseForm, csrf)
+	e.POST("/talks/:id/watched", s.formWatched, parseForm, csrf)
+	getAndHead(e, "/events", s.pageEvents, csrf)
+	getAndHead(e, "/events/:id", s.pageEvent, csrf)
 	return e
+}
+
+// router is what *echo.Echo and *echo.Group have in common for registering
+// routes.
+type router interface {
+	GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+	HEAD(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+}
+
+// getAndHead registers a GET route and the same handler for HEAD, which
+// monitoring probes use; echo does not derive one from the other. net/http
+// discards the body written to a HEAD request, so handlers need not care.
+func getAndHead(r router, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	r.GET(path, h, m...)
+	r.HEAD(path, h, m...)
 }
