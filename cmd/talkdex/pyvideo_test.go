@@ -216,3 +216,31 @@ func procMemory(tb testing.TB, pid int) (rss, peak float64) {
 	}
 	return rss, peak
 }
+
+// BenchmarkImportFOSDEM imports every FOSDEM year in the shared fixtures
+// (2007, 2015, 2024, 2025: 2,383 talks) into a fresh data dir with the real
+// binary, end to end: parse, SQLite, Bleve.
+//
+//	go test ./cmd/talkdex -run '^$' -bench ImportFOSDEM -benchtime 3x
+func BenchmarkImportFOSDEM(b *testing.B) {
+	var files []string
+	for _, year := range []string{"2007", "2015", "2024", "2025"} {
+		files = append(files, sharedFixture(b, "fosdem/fosdem-"+year+".xml"))
+	}
+	for range b.N {
+		dir := b.TempDir()
+		start := time.Now()
+		r := mustRun(b, dir, append([]string{"import"}, files...)...)
+		elapsed := time.Since(start).Seconds()
+		talks := 0
+		for _, m := range reportLine.FindAllStringSubmatch(r.stderr, -1) {
+			n, _ := strconv.Atoi(m[1])
+			talks += n
+		}
+		if talks != 2383 {
+			b.Fatalf("imported %d talks, want 2383:\n%s", talks, r.stderr)
+		}
+		b.ReportMetric(elapsed, "import-s")
+		b.ReportMetric(float64(talks)/elapsed, "talks/s")
+	}
+}

@@ -23,8 +23,9 @@ const outboxPollInterval = 2 * time.Second
 
 func (c *cli) serveCommand() *cobra.Command {
 	var (
-		addr     string
-		demoMode bool
+		addr         string
+		demoMode     bool
+		allowedHosts []string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080] [--demo]",
@@ -62,7 +63,7 @@ catalog of real NOG talks; it is deleted when the server stops.`,
 				}
 				logger.Info("demo catalog loaded", "talks", report.Inserted, "dir", cat.Dir())
 			}
-			srv, err := server.New(server.Config{Addr: addr}, cat, logger)
+			srv, err := server.New(server.Config{Addr: addr, AllowedHosts: allowedHosts}, cat, logger)
 			if err != nil {
 				return err
 			}
@@ -81,6 +82,7 @@ catalog of real NOG talks; it is deleted when the server stops.`,
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&demoMode, "demo", false, "serve the embedded demo catalog from a temporary data dir")
+	cmd.Flags().StringSliceVar(&allowedHosts, "allow-host", nil, "extra host name the browser may use to reach the server (repeatable); guards against DNS rebinding")
 	return cmd
 }
 
