@@ -235,6 +235,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad query", []string{"search", "nosuchfield:x"}, exitFailure, "unknown field"},
 		{"bad sort", []string{"search", "--sort", "loudest", "x"}, exitFailure, "unknown sort"},
 		{"bad format", []string{"import", "--format", "docx", "x"}, exitUsage, "unknown format"},
+		{"bad time zone", []string{"import", "--tz", "Mars/Olympus", "testdata/talks.jsonl"}, exitUsage, "unknown time zone"},
 		{"missing file", []string{"import", "testdata/none.jsonl"}, exitFailure, "none.jsonl"},
 	}
 	for _, tt := range tests {

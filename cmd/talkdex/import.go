@@ -49,6 +49,9 @@ and a summary on stderr. --demo imports the embedded demo catalog.`,
 			if opts.Format != formats.FormatAuto && !slices.Contains(formats.Names(), opts.Format) {
 				return usagef("unknown format %q; use auto, %s", opts.Format, strings.Join(formats.Names(), ", "))
 			}
+			if err := formats.ValidateTimeZone(opts.TimeZone); err != nil {
+				return usageError{err}
+			}
 			if len(args) == 0 && !demoMode {
 				return usagef("import needs a PATH, URL or - (or --demo)\nSee 'talkdex import --help'.")
 			}

@@ -115,6 +115,9 @@ func (o Options) displayName() string {
 // format, not JSON at all, corrupt gzip) is an EINVALID *catalog.Error.
 func Read(ctx context.Context, r io.Reader, opts Options, emit func(*catalog.Talk) error) ([]catalog.Skip, error) {
 	name := opts.displayName()
+	if err := ValidateTimeZone(opts.TimeZone); err != nil {
+		return nil, err
+	}
 	if opts.Format == "" {
 		opts.Format = FormatAuto
 	}
