@@ -78,14 +78,15 @@ func TestReadCanonicalSkips(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
-	if got := titles(talks); !slices.Equal(got, []string{"First", "Last"}) {
-		t.Errorf("imported %q, want First and Last", got)
+	// "Too Good" imports without its impossible rating (a warning, below).
+	if got := titles(talks); !slices.Equal(got, []string{"First", "Too Good", "Last"}) {
+		t.Errorf("imported %q, want First, Too Good and Last", got)
 	}
 	want := []catalog.Skip{
 		{Ref: "talks.jsonl:2", Reason: "line 2: bad JSON: unexpected end of JSON input"},
 		{Ref: "talks.jsonl:3", Reason: "line 3: talk has no title"},
 		{Ref: "talks.jsonl:4", Reason: `line 4: talk "No Event" has no event`},
-		{Ref: "talks.jsonl:5", Reason: `line 5: talk "Too Good" has rating 9; ratings are 1 to 5 stars`},
+		{Ref: "talks.jsonl:5", Reason: `line 5: rating 9 left out: ratings are 1 to 5 stars`, Warning: true},
 		{Ref: "talks.jsonl:6", Reason: "line 6: not a talk record: field year is a JSON string, want a number"},
 		{Ref: "talks.jsonl:7", Reason: `line 7: not a talk record: time "yesterday" is not in RFC 3339 form`},
 		{Ref: "talks.jsonl:8", Reason: "line 8: not a talk record: the record is a JSON array, want an object"},
@@ -95,7 +96,7 @@ func TestReadCanonicalSkips(t *testing.T) {
 		t.Fatalf("skips = %d %+v, want %d", len(skips), skips, len(want))
 	}
 	for i, w := range want {
-		if skips[i].Ref != w.Ref || !strings.HasPrefix(skips[i].Reason, w.Reason) {
+		if skips[i].Ref != w.Ref || !strings.HasPrefix(skips[i].Reason, w.Reason) || skips[i].Warning != w.Warning {
 			t.Errorf("skip %d = %+v, want %+v", i, skips[i], w)
 		}
 	}
@@ -188,5 +189,35 @@ func TestReadTooLongLine(t *testing.T) {
 	}
 	if len(skips) != 1 || skips[0].Ref != "big.jsonl:2" || !strings.Contains(skips[0].Reason, "longer than 32 MiB") {
 		t.Errorf("skips = %+v", skips)
+	}
+}
+
+// TestBadPersonalFieldCostsOnlyThatField: a record with an impossible rating
+// or an over-long note still imports its talk, without that field, and the
+// defect is reported as a warning.
+func TestBadPersonalFieldCostsOnlyThatField(t *testing.T) {
+	note := strings.Repeat("n", catalog.MaxNoteBytes+1)
+	input := `{"series":"S","event":"E","title":"Rated nine","rating":9,"note":"keep me","source":{"key":"k1"}}` + "\n" +
+		`{"series":"S","event":"E","title":"Long note","rating":4,"note":"` + note + `","source":{"key":"k2"}}` + "\n"
+	var talks []*catalog.Talk
+	skips, err := Read(context.Background(), strings.NewReader(input), Options{Name: "edited.jsonl"}, func(tk *catalog.Talk) error {
+		talks = append(talks, tk)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(talks) != 2 {
+		t.Fatalf("imported %d talks, want 2", len(talks))
+	}
+	if talks[0].Rating != 0 || talks[0].Note != "keep me" {
+		t.Errorf("first talk: rating %d note %q", talks[0].Rating, talks[0].Note)
+	}
+	if talks[1].Rating != 4 || talks[1].Note != "" {
+		t.Errorf("second talk: rating %d, note of %d bytes", talks[1].Rating, len(talks[1].Note))
+	}
+	if len(skips) != 2 || catalog.CountSkips(skips) != 0 ||
+		!strings.Contains(skips[0].Reason, "rating 9 left out") || !strings.Contains(skips[1].Reason, "left out: the limit is") {
+		t.Errorf("warnings: %+v", skips)
 	}
 }

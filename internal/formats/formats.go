@@ -251,6 +251,11 @@ func (s *sink) ref(loc location) string {
 	return fmt.Sprintf("%s[%d]", s.name, loc.index)
 }
 
+// warn notes a defect in a record that is imported all the same.
+func (s *sink) warn(loc location, reason string) {
+	s.skips = append(s.skips, catalog.Skip{Ref: s.ref(loc), Reason: loc.String() + ": " + reason, Warning: true})
+}
+
 func (s *sink) skip(loc location, reason string) {
 	s.skips = append(s.skips, catalog.Skip{Ref: s.ref(loc), Reason: loc.String() + ": " + reason})
 }
@@ -265,6 +270,16 @@ func (s *sink) talk(loc location, t *catalog.Talk) error {
 	}
 	if key, ok := pretalxTalkKey(t); ok {
 		t.Source.Key = key
+	}
+	// A bad personal field (an export edited by hand) costs that field, not
+	// the talk: the catalog data is still good.
+	if t.Rating != 0 && (t.Rating < catalog.MinStars || t.Rating > catalog.MaxStars) {
+		s.warn(loc, fmt.Sprintf("rating %d left out: ratings are %d to %d stars", t.Rating, catalog.MinStars, catalog.MaxStars))
+		t.Rating = 0
+	}
+	if len(t.Note) > catalog.MaxNoteBytes {
+		s.warn(loc, fmt.Sprintf("note of %d bytes left out: the limit is %d", len(t.Note), catalog.MaxNoteBytes))
+		t.Note = ""
 	}
 	t.Normalize()
 	if err := t.Validate(); err != nil {
