@@ -3,13 +3,17 @@ package formats
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
@@ -52,7 +56,9 @@ func hasJSONKey(b []byte, key string) bool {
 // "All" (one object: sessions, speakers, rooms, categories, questions),
 // "Sessions" (a list of groups, each with its sessions) and "GridSmart" (a
 // list of days, each with rooms and their sessions). The Speakers and
-// SpeakerWall exports list people, not talks, and are refused.
+// SpeakerWall exports list people, not talks, and are refused on their own;
+// a Speakers export beside a Sessions or GridSmart file completes it (see
+// loadSpeakersBeside).
 //
 // How a session becomes a talk record:
 //
@@ -68,7 +74,11 @@ func hasJSONKey(b []byte, key string) bool {
 //     across a DST change is right too); without it, talkdex keeps the
 //     wall-clock time and marks it UTC. A time with a real offset keeps it.
 //   - speakers: ids resolved to full names (All) or the names the session
-//     embeds (Sessions, GridSmart).
+//     embeds (Sessions, GridSmart). A speaker's affiliation comes from their
+//     tagLine (see sessionizeAffiliation), which the All export carries and
+//     a Sessions or GridSmart export does not: for those it is read from a
+//     Speakers export beside the file, which also supplies the full name.
+//     All and Sessions + Speakers of one event give the same records.
 //   - room: the room's name; categories: an item of a category whose title
 //     contains "Track" is the track, one of a "Language" category the
 //     language, every other item (format, level, topics) a tag.
@@ -93,7 +103,7 @@ func readSessionize(ctx context.Context, r *bufio.Reader, opts Options, out *sin
 	s := &sessionizeReader{
 		opts: opts, zone: zone, out: out, data: data,
 		seen:     map[string]bool{},
-		speakers: map[string]string{},
+		speakers: map[string]sessionizeProfile{},
 		rooms:    map[string]string{},
 		items:    map[string]sessionizeItem{},
 		complete: map[string]bool{},
@@ -120,14 +130,21 @@ type sessionizeReader struct {
 	n    int             // sessions met so far, for records without an id
 
 	// The All export's lookup tables, and which of them were read whole.
-	speakers map[string]string         // speaker id → name
-	rooms    map[string]string         // room id → name
-	items    map[string]sessionizeItem // category item id → item
+	// speakers is also filled from a Speakers export beside a Sessions
+	// or GridSmart file.
+	speakers map[string]sessionizeProfile // speaker id → name, affiliation
+	rooms    map[string]string            // room id → name
+	items    map[string]sessionizeItem    // category item id → item
 	complete map[string]bool
 
 	// Where the JSON broke, if it did: nothing after it can be read.
 	brokenLine int
 	broken     string
+}
+
+// sessionizeProfile is what a speaker list says about one speaker.
+type sessionizeProfile struct {
+	name, affiliation string
 }
 
 // sessionizeItem is one category item and the title of its category.
@@ -291,11 +308,14 @@ func (s *sessionizeReader) readList(ctx context.Context) error {
 			shape = sessionizeShape(keys)
 			switch shape {
 			case "speakers":
-				return catalog.Errorf(catalog.EINVALID, "%s is a Sessionize Speakers export: it lists speakers, not when and where their sessions are; import the All, Sessions or GridSmart export, which name each session's speakers", s.out.name)
+				return catalog.Errorf(catalog.EINVALID, "%s: a Sessionize Speakers export lists people, not talks; put it beside the Sessions export (same name with Speakers) and import the Sessions file%s, or import the All export", s.out.name, sessionsNameHint(s.out.name))
 			case "speakerwall":
 				return catalog.Errorf(catalog.EINVALID, "%s is a Sessionize SpeakerWall export: it lists speakers only; import the All, Sessions or GridSmart export", s.out.name)
 			case "":
 				return catalog.Errorf(catalog.EINVALID, "%s is a list but not a Sessionize Sessions or GridSmart export: its first entry has neither sessions nor rooms", s.out.name)
+			}
+			if err := s.loadSpeakersBeside(ctx); err != nil {
+				return err
 			}
 		}
 		if err := s.listEntry(shape, i, raw); err != nil {
@@ -385,17 +405,27 @@ func eachJSONElement(dec *json.Decoder, fn func(json.RawMessage)) (isList bool, 
 	return true, err
 }
 
+// addSpeaker reads one speaker of the All or the Speakers export; both
+// write the same fields.
 func (s *sessionizeReader) addSpeaker(raw json.RawMessage) {
 	var sp struct {
-		ID        sessionizeID `json:"id"`
-		FullName  string       `json:"fullName"`
-		FirstName string       `json:"firstName"`
-		LastName  string       `json:"lastName"`
+		ID        sessionizeID    `json:"id"`
+		FullName  string          `json:"fullName"`
+		FirstName string          `json:"firstName"`
+		LastName  string          `json:"lastName"`
+		TagLine   json.RawMessage `json:"tagLine"`
 	}
 	if json.Unmarshal(raw, &sp) != nil || sp.ID == "" {
 		return // sessions naming this speaker are skipped as unresolved
 	}
-	s.speakers[string(sp.ID)] = firstNonBlank(sp.FullName, strings.TrimSpace(sp.FirstName+" "+sp.LastName))
+	// A tagLine that is not a string costs the affiliation, not the
+	// speaker.
+	var tagLine string
+	_ = json.Unmarshal(sp.TagLine, &tagLine)
+	s.speakers[string(sp.ID)] = sessionizeProfile{
+		name:        firstNonBlank(sp.FullName, strings.TrimSpace(sp.FirstName+" "+sp.LastName)),
+		affiliation: sessionizeAffiliation(tagLine),
+	}
 }
 
 func (s *sessionizeReader) addRoom(raw json.RawMessage) {
@@ -504,14 +534,16 @@ func (s *sessionizeReader) talk(sess *sessionizeSession) (*catalog.Talk, string)
 	}
 
 	for _, ref := range sess.Speakers {
-		name := ref.Name
-		if name == "" {
-			var ok bool
-			if name, ok = s.speakers[string(ref.ID)]; !ok {
-				return nil, s.unresolved("speakers", "speaker", string(ref.ID))
-			}
+		sp := catalog.Speaker{Name: ref.Name}
+		if p, ok := s.speakers[string(ref.ID)]; ok {
+			// The speaker list's full name wins over the name a
+			// Sessions export embeds, so All and Sessions + Speakers
+			// agree.
+			sp = catalog.Speaker{Name: firstNonBlank(p.name, ref.Name), Affiliation: p.affiliation}
+		} else if ref.Name == "" {
+			return nil, s.unresolved("speakers", "speaker", string(ref.ID))
 		}
-		t.Speakers = append(t.Speakers, catalog.Speaker{Name: name})
+		t.Speakers = append(t.Speakers, sp)
 	}
 	t.Speakers = dedupeSpeakers(t.Speakers)
 
@@ -768,4 +800,319 @@ func languageByName(name string) string {
 		return "gl"
 	}
 	return ""
+}
+
+// loadSpeakersBeside completes a Sessions or GridSmart export, whose
+// sessions carry only their speakers' ids and names, from the Speakers
+// export of the same event when it sits beside the input file: the input's
+// name with Sessions or GridSmart replaced by Speakers
+// (sessionize-demo-Sessions.json → sessionize-demo-Speakers.json), else
+// speakers.json in the same directory. The first of them whose content is a
+// Speakers export (a JSON list of objects with fullName and sessions) is
+// used; a file there that is something else, or cannot be read, is left
+// alone, as is the input read from stdin or a URL. Speakers are matched by
+// id; a speaker the list lacks keeps the name the session embeds. A damaged
+// tail of the list costs only the speakers in it.
+func (s *sessionizeReader) loadSpeakersBeside(ctx context.Context) error {
+	if s.opts.Dir == "" || s.opts.Name == "" {
+		return nil
+	}
+	for _, name := range speakersExportNames(s.opts.Name) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		data, ok := readSpeakersFile(filepath.Join(s.opts.Dir, name))
+		if ok && s.addSpeakersExport(data) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// speakersExportNames lists the names a Speakers export beside the input
+// may have, most specific first.
+func speakersExportNames(input string) []string {
+	var names []string
+	add := func(name string) {
+		for _, n := range names {
+			if n == name {
+				return
+			}
+		}
+		if name != input {
+			names = append(names, name)
+		}
+	}
+	for _, r := range [][2]string{
+		{"Sessions", "Speakers"}, {"sessions", "speakers"}, {"SESSIONS", "SPEAKERS"},
+		{"GridSmart", "Speakers"}, {"Gridsmart", "Speakers"}, {"gridsmart", "speakers"},
+	} {
+		// The last occurrence: the export's name is appended to the
+		// event's, which may hold the word too.
+		if i := strings.LastIndex(input, r[0]); i >= 0 {
+			add(input[:i] + r[1] + input[i+len(r[0]):])
+		}
+	}
+	add("speakers.json")
+	return names
+}
+
+// readSpeakersFile reads a candidate Speakers export, gzipped or not; ok is
+// false when there is no regular file there or it cannot be read whole.
+func readSpeakersFile(path string) (data []byte, ok bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return nil, false
+	}
+	br := bufio.NewReader(f)
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); isGzip(magic) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, false
+		}
+		defer zr.Close()
+		r = zr
+	}
+	data, err = io.ReadAll(io.LimitReader(r, maxSessionizeBytes+1))
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) || len(data) > maxSessionizeBytes {
+		return nil, false
+	}
+	return trimBOM(data), true
+}
+
+// addSpeakersExport adds the speakers of a Speakers export and reports
+// whether data is one; anything else adds nothing.
+func (s *sessionizeReader) addSpeakersExport(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return false
+	}
+	confirmed := false
+	for dec.More() {
+		var raw json.RawMessage
+		if dec.Decode(&raw) != nil {
+			break
+		}
+		if !confirmed {
+			var keys map[string]json.RawMessage
+			if json.Unmarshal(raw, &keys) != nil || sessionizeShape(keys) != "speakers" {
+				return false
+			}
+			confirmed = true
+		}
+		s.addSpeaker(raw)
+	}
+	return confirmed
+}
+
+// sessionsNameHint names the Sessions export a Speakers export belongs
+// beside, for the error that refuses the Speakers export on its own.
+func sessionsNameHint(name string) string {
+	for _, r := range [][2]string{{"Speakers", "Sessions"}, {"speakers", "sessions"}, {"SPEAKERS", "SESSIONS"}} {
+		if i := strings.LastIndex(name, r[0]); i >= 0 {
+			return fmt.Sprintf(" (here %s)", name[:i]+r[1]+name[i+len(r[0]):])
+		}
+	}
+	return ""
+}
+
+// sessionizeAffiliation makes an affiliation of a speaker's tagLine, a free
+// line that is often "Role at Company" but as often a role alone, a motto
+// or a list of hats. The rule is conservative, because an empty affiliation
+// costs less than a wrong one. A tagLine gives
+//
+//   - the organisation after " at ", " @ " or " bei ", when the words
+//     before it hold a job title (engineer, CTO, founder, student, ...) and
+//     no self-description (speaker, author, enthusiast, MVP, ...):
+//     "CTO at Example GmbH" → "Example GmbH", "Tester @ Sessionize" →
+//     "Sessionize", but "Speaker at DevConf" → "" (a conference one speaks
+//     at is no affiliation);
+//   - the other half of a tagLine of exactly two parts split by ", ",
+//     " | ", " / " or " - ", when the first half is such a job title and the
+//     second none: "CEO / Contoso" → "Contoso", "Developer, speaker and
+//     author" → "", "ABC, DEF, GHI" → ""; or the first half when it has a
+//     word only organisations have and the second is a job title:
+//     "Example GmbH, CTO" → "Example GmbH";
+//   - the whole tagLine when it has a word only organisations have (GmbH,
+//     Inc, Ltd, AG, University, Institute, Foundation, Networks, Labs, ...)
+//     and no job title or self-description: "Example Networks" →
+//     "Example Networks";
+//
+// and nothing otherwise ("Professional public speaker", "Miss Venezuela",
+// "Developer @Example": a handle is not a name). Whatever is taken must look
+// like a name: at most six words and 60 characters, a capital letter or a
+// digit, no further separator, "and", URL or handle, and no job title or
+// self-description unless it also has a word only organisations have.
+func sessionizeAffiliation(tagLine string) string {
+	tag := catalog.CleanText(tagLine)
+	if tag == "" {
+		return ""
+	}
+	for _, sep := range []string{" at ", " At ", " AT ", " @ ", " bei "} {
+		i := strings.Index(tag, sep)
+		if i < 0 {
+			continue
+		}
+		role, org := tag[:i], strings.TrimSpace(tag[i+len(sep):])
+		if isJobTitle(role) && orgName(org) {
+			return org
+		}
+		return ""
+	}
+	parts := strings.Split(replaceAll(tag, listSeparators(), "\x00"), "\x00")
+	switch len(parts) {
+	case 1:
+		if w := classifyWords(tag); w.org && !w.job && !w.self && orgName(tag) {
+			return tag
+		}
+	case 2:
+		first, second := strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])
+		if isJobTitle(first) && orgName(second) {
+			return second
+		}
+		if w := classifyWords(first); w.org && !w.job && !w.self && isJobTitle(second) && orgName(first) {
+			return first
+		}
+	}
+	return ""
+}
+
+func listSeparators() []string {
+	return []string{", ", " | ", " / ", " - ", " – ", " — ", " · ", " • "}
+}
+
+func replaceAll(s string, olds []string, new string) string {
+	for _, old := range olds {
+		s = strings.ReplaceAll(s, old, new)
+	}
+	return s
+}
+
+// isJobTitle reports whether a short phrase names what someone does for
+// an organisation, not how they see themselves.
+func isJobTitle(s string) bool {
+	w := classifyWords(s)
+	return w.job && !w.self && len(strings.Fields(s)) <= 6
+}
+
+// orgName reports whether s can be an organisation's name (see
+// sessionizeAffiliation).
+func orgName(s string) bool {
+	if s == "" || len([]rune(s)) > 60 || len(strings.Fields(s)) > 6 {
+		return false
+	}
+	// "Example, Inc." is one name, not a list.
+	if name, form, ok := strings.Cut(s, ", "); ok && !strings.Contains(form, ",") && isLegalForm(strings.Trim(form, ". ")) {
+		s = name + " " + form
+	}
+	lower := " " + strings.ToLower(s) + " "
+	for _, bad := range append(listSeparators(), " at ", " bei ", "@", "#", "http", "www.", " and ", " und ", " or ", ";", ":", "!", "?", "(", ")") {
+		if strings.Contains(lower, bad) {
+			return false
+		}
+	}
+	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsUpper(r) || unicode.IsDigit(r) }) {
+		return false
+	}
+	w := classifyWords(s)
+	return w.org || (!w.job && !w.self)
+}
+
+// tagLineWords is what kinds of word a phrase holds.
+type tagLineWords struct {
+	org  bool // a word only organisations have: GmbH, University, Labs
+	job  bool // a job title: engineer, CTO, founder, student
+	self bool // a self-description: speaker, author, enthusiast, MVP
+}
+
+func classifyWords(s string) tagLineWords {
+	var w tagLineWords
+	words := strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != '&'
+	})
+	for _, word := range words {
+		word = strings.Trim(word, ".&")
+		lower := strings.ToLower(word)
+		switch {
+		case word == "":
+		case isLegalForm(word) || isOrgNoun(lower):
+			w.org = true
+		case isSelfWord(lower):
+			w.self = true
+		case isJobWord(lower):
+			w.job = true
+		}
+	}
+	return w
+}
+
+// isLegalForm knows company forms, written as companies write them ("AG"
+// but not "ag", so that an ordinary word in another language is not one).
+func isLegalForm(word string) bool {
+	switch strings.ReplaceAll(word, ".", "") {
+	case "GmbH", "gmbh", "GMBH", "AG", "SE", "KG", "KGaA", "UG", "eV", "GbR", "OHG",
+		"Inc", "INC", "Corp", "Ltd", "LTD", "LLC", "LLP", "PLC", "plc", "Pty",
+		"BV", "NV", "AB", "ASA", "Oy", "Oyj", "SA", "SAS", "SARL", "Sarl", "SRL", "Srl", "SpA", "SL", "KK":
+		return true
+	}
+	return false
+}
+
+func isOrgNoun(word string) bool {
+	switch word {
+	case "gmbh", "inc", "ltd", "llc", "corporation", "incorporated", "limited", "company",
+		"university", "universität", "universitat", "universidad", "université", "universite", "università", "universiteit", "uniwersytet",
+		"college", "institute", "institut", "instituto", "school", "academy", "akademie", "hochschule",
+		"foundation", "stiftung", "association", "verein", "verband", "society", "gesellschaft", "consortium",
+		"network", "networks", "labs", "lab", "laboratory", "laboratories", "systems", "technologies", "technology",
+		"solutions", "consulting", "consultancy", "engineering", "software", "group", "gruppe", "agency", "services",
+		"telecom", "telekom", "telecommunications", "communications", "hosting", "bank", "ministry", "council",
+		"authority", "registry":
+		return true
+	}
+	return false
+}
+
+func isSelfWord(word string) bool {
+	switch word {
+	case "mvp", "gde", "fan", "lover", "geek", "nerd", "guy", "girl", "gal", "dude", "hacker", "maker",
+		"husband", "wife", "father", "mother", "dad", "mom", "mum", "parent", "gamer", "addict", "ninja",
+		"rockstar", "wizard", "guru", "passionate", "passion", "loves", "love":
+		return true
+	}
+	for _, stem := range []string{"speak", "author", "blog", "podcast", "youtub", "stream", "influenc", "enthusias",
+		"organiz", "organis", "travel", "aficionad", "volunteer", "redner", "autor"} {
+		if strings.HasPrefix(word, stem) {
+			return true
+		}
+	}
+	return false
+}
+
+func isJobWord(word string) bool {
+	switch word {
+	case "ceo", "cto", "cio", "cfo", "coo", "cso", "ciso", "cmo", "cpo", "cdo", "vp", "svp", "evp", "avp",
+		"sre", "phd", "dev", "devs", "admin", "head", "heads", "lead", "leads", "leader", "owner", "staff",
+		"chair", "chairman", "chairwoman", "chairperson", "intern", "member", "fellow", "partner",
+		"cofounder", "officer", "chief", "principal", "expert", "coach", "mentor", "writer":
+		return true
+	}
+	for _, stem := range []string{"engineer", "develop", "architect", "consult", "manag", "director", "programm",
+		"design", "analyst", "scientist", "research", "professor", "lecturer", "postdoc", "administrat",
+		"sysadmin", "netadmin", "operator", "evangelist", "advocate", "maintainer", "contributor", "devops",
+		"trainer", "instructor", "teacher", "educator", "editor", "journalist", "strateg", "technologist",
+		"coordinator", "executive", "associate", "advis", "freelanc", "employee", "specialist", "tester",
+		"founder", "president", "student",
+		"entwickl", "berater", "leiter", "geschäftsführ", "gründer", "architekt", "ingenieur", "inhaber",
+		"vorstand", "referent", "dozent", "mitarbeiter", "doktorand", "informatiker"} {
+		if strings.HasPrefix(word, stem) {
+			return true
+		}
+	}
+	return false
 }

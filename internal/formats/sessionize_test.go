@@ -2,6 +2,7 @@ package formats
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -54,7 +55,21 @@ func TestSessionizeDemoExports(t *testing.T) {
 				t.Errorf("14022 = %+v", aiden)
 			}
 			checkStart(t, aiden, "2017-05-27T09:00:00Z")
-			checkSpeakers(t, aiden, catalog.Speaker{Name: "Aiden Test"})
+			checkSpeakers(t, aiden, catalog.Speaker{Name: "Aiden Test"}) // tagLine "Professional public speaker"
+			// The only two tagLines of the demo's ten speakers that name
+			// an organisation: "Tester @ Sessionize" and "CEO / Contoso".
+			// All carries them; Sessions and GridSmart get them from the
+			// Speakers export beside them in the fixtures folder.
+			if liam := keyed["sessionize:14024"]; liam != nil {
+				checkSpeakers(t, liam, catalog.Speaker{Name: "Liam Test", Affiliation: "Sessionize"})
+			} else {
+				t.Error("no session 14024")
+			}
+			if sophia := keyed["sessionize:14018"]; sophia != nil {
+				checkSpeakers(t, sophia, catalog.Speaker{Name: "Sophia Test", Affiliation: "Contoso"})
+			} else {
+				t.Error("no session 14018")
+			}
 			// Level and format are tags; GridSmart leaves out the
 			// language category.
 			if !reflect.DeepEqual(aiden.Tags, []string{"Session", "Intermediate"}) {
@@ -77,8 +92,9 @@ func TestSessionizeDemoExports(t *testing.T) {
 			}
 		})
 	}
-	// All resolves ids through its tables; Sessions embeds names: the
-	// records must come out the same.
+	// All resolves ids through its tables; Sessions embeds names and takes
+	// full names and tagLines from the Speakers export beside it: the
+	// records must come out the same, affiliations included.
 	all, sessions := byFile["sessionize-demo-All.json"], byFile["sessionize-demo-Sessions.json"]
 	if len(all) == 10 && len(sessions) == 10 {
 		for key, a := range all {
@@ -117,15 +133,285 @@ func TestSessionizeNeedsConference(t *testing.T) {
 }
 
 func TestSessionizeSpeakersExportsRefused(t *testing.T) {
-	for _, file := range []string{"sessionize-demo-Speakers.json", "sessionize-demo-SpeakerWall.json"} {
-		t.Run(file, func(t *testing.T) {
-			_, err := ReadFile(context.Background(), sharedFixture(t, "sessionize/"+file), Options{Event: "Demo 2017"}, func(*catalog.Talk) error {
+	tests := []struct {
+		path string
+		want []string
+	}{
+		{"testdata/sessionize/netconf-Speakers.json", []string{
+			"netconf-Speakers.json: a Sessionize Speakers export lists people, not talks; put it beside the Sessions export (same name with Speakers) and import the Sessions file (here netconf-Sessions.json), or import the All export",
+		}},
+	}
+	if dir := fixturesDir(t); dir != "" {
+		tests = append(tests,
+			struct {
+				path string
+				want []string
+			}{filepath.Join(dir, "sessionize", "sessionize-demo-Speakers.json"), []string{"a Sessionize Speakers export lists people, not talks; put it beside the Sessions export (same name with Speakers) and import the Sessions file (here sessionize-demo-Sessions.json)"}},
+			struct {
+				path string
+				want []string
+			}{filepath.Join(dir, "sessionize", "sessionize-demo-SpeakerWall.json"), []string{"sessionize-demo-SpeakerWall.json", "SpeakerWall", "import the All, Sessions or GridSmart export"}},
+		)
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.path), func(t *testing.T) {
+			_, err := ReadFile(context.Background(), tt.path, Options{Event: "Demo 2017"}, func(*catalog.Talk) error {
 				t.Fatal("emitted a talk")
 				return nil
 			})
-			wantCode(t, err, catalog.EINVALID, file, "Sessionize", "import the All, Sessions or GridSmart export")
+			wantCode(t, err, catalog.EINVALID, tt.want...)
 		})
 	}
+	// Read from a stream the hint has no file name to go by.
+	_, _, err := readAll(t, `[{"id":"x","fullName":"A B","tagLine":"","isTopSpeaker":false,"sessions":[]}]`, Options{Event: "Demo 2017"})
+	wantCode(t, err, catalog.EINVALID, "and import the Sessions file, or import the All export")
+}
+
+// The demo event's All export against its Sessions and Speakers exports:
+// the same ten talks with the same speakers and affiliations. Without the
+// Speakers export (the Sessions file copied alone into an empty folder)
+// Sessions gives the embedded names and no affiliation at all.
+func TestSessionizeDemoSessionsPlusSpeakers(t *testing.T) {
+	allPath := sharedFixture(t, "sessionize/sessionize-demo-All.json")
+	sessionsPath := sharedFixture(t, "sessionize/sessionize-demo-Sessions.json")
+	sharedFixture(t, "sessionize/sessionize-demo-Speakers.json")
+	opts := Options{Event: "Sessionize Demo 2017"}
+	all, _ := readFileOpts(t, allPath, opts)
+	withSpeakers, _ := readFileOpts(t, sessionsPath, opts)
+	if len(all) != 10 || !reflect.DeepEqual(byKey(all), byKey(withSpeakers)) {
+		t.Errorf("All and Sessions + Speakers differ:\nAll      %s\nSessions %s", speakerList(all), speakerList(withSpeakers))
+	}
+	if n := countAffiliations(all); n != 2 {
+		t.Errorf("All: %d speakers with an affiliation, want 2 (Sessionize, Contoso): %s", n, speakerList(all))
+	}
+
+	alone := filepath.Join(t.TempDir(), "sessionize-demo-Sessions.json")
+	b, err := os.ReadFile(sessionsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, alone, string(b))
+	talks, _ := readFileOpts(t, alone, opts)
+	if len(talks) != 10 || countAffiliations(talks) != 0 {
+		t.Errorf("Sessions alone: %d talks, %d affiliations: %s", len(talks), countAffiliations(talks), speakerList(talks))
+	}
+	for _, tk := range talks {
+		if len(tk.Speakers) != 1 || !strings.HasSuffix(tk.Speakers[0].Name, " Test") {
+			t.Errorf("%q: speakers %+v", tk.Title, tk.Speakers)
+		}
+	}
+}
+
+// Our own event as All and as Sessions + Speakers. The Speakers export
+// gives Ana her full name (the session embeds "Ana"), four tagLines and one
+// speaker no session names; sp-x is in no Speakers entry and keeps the name
+// the session embeds.
+func TestSessionizeSessionsPlusSpeakers(t *testing.T) {
+	opts := Options{Event: "NetConf 2024"}
+	talks, skips := readFileOpts(t, "testdata/sessionize/netconf-Sessions.json", opts)
+	if len(skips) != 0 || len(talks) != 3 {
+		t.Fatalf("got %d talks, skips:\n%s", len(talks), dumpSkips(skips))
+	}
+	checkSpeakers(t, talks[0], catalog.Speaker{Name: "Ana Lopez", Affiliation: "Example Networks GmbH"})
+	checkSpeakers(t, talks[1],
+		catalog.Speaker{Name: "Ben Okafor"},                                  // "Developer, speaker and author"
+		catalog.Speaker{Name: "Chen Wei", Affiliation: "Example University"}, // the whole tagLine
+		catalog.Speaker{Name: "Xavier Guest"})                                // not in the Speakers export
+	checkSpeakers(t, talks[2],
+		catalog.Speaker{Name: "Dana Kim", Affiliation: "Example Labs"}, // "CTO, Example Labs"
+		catalog.Speaker{Name: "Eli Novak"})                             // "Speaker at many conferences"
+	if talks[2].Track != "Routing" || talks[2].Room != "Room 7" || talks[2].DurationMinutes != 30 {
+		t.Errorf("703 = %+v", talks[2])
+	}
+
+	all, skips := readFileOpts(t, "testdata/sessionize/netconf-All.json", opts)
+	if len(skips) != 0 || !reflect.DeepEqual(byKey(all), byKey(talks)) {
+		t.Errorf("All and Sessions + Speakers differ:\nAll      %s\nSessions %s\n%s", speakerList(all), speakerList(talks), dumpSkips(skips))
+	}
+
+	// A tagLine that is no string costs the affiliation, not the speaker.
+	odd := strings.Replace(readTestdata(t, "sessionize/netconf-All.json"), `"tagLine": "CTO, Example Labs"`, `"tagLine": 42`, 1)
+	oddTalks, oddSkips, err := readAll(t, odd, opts)
+	if err != nil || len(oddSkips) != 0 || len(oddTalks) != 3 {
+		t.Fatalf("tagLine 42: %v, %d talks\n%s", err, len(oddTalks), dumpSkips(oddSkips))
+	}
+	checkSpeakers(t, oddTalks[2], catalog.Speaker{Name: "Dana Kim"}, catalog.Speaker{Name: "Eli Novak"})
+
+	// From a stream there is no folder to look in.
+	b, err := os.ReadFile("testdata/sessionize/netconf-Sessions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamed, _, err := readAll(t, string(b), opts)
+	if err != nil || len(streamed) != 3 || countAffiliations(streamed) != 0 || streamed[0].Speakers[0].Name != "Ana" {
+		t.Errorf("streamed: %v, %s", err, speakerList(streamed))
+	}
+}
+
+// Where the Speakers export may sit, and what does not count as one.
+func TestSessionizeSpeakersBeside(t *testing.T) {
+	sessions := readTestdata(t, "sessionize/netconf-Sessions.json")
+	speakers := readTestdata(t, "sessionize/netconf-Speakers.json")
+	tests := []struct {
+		name  string
+		files map[string]string // beside the input, which is always "input"
+		input string
+		want  int // speakers with an affiliation: Ana, Chen and Dana when the export is found
+	}{
+		{"sibling by name", map[string]string{"netconf-Speakers.json": speakers}, "netconf-Sessions.json", 3},
+		{"lower case", map[string]string{"netconf-speakers.json": speakers}, "netconf-sessions.json", 3},
+		{"GridSmart name", map[string]string{"netconf-Speakers.json": speakers}, "netconf-GridSmart.json", 3},
+		{"speakers.json", map[string]string{"speakers.json": speakers}, "schedule.json", 3},
+		{"gzipped", map[string]string{"netconf-Speakers.json.gz": gzipped(t, speakers)}, "netconf-Sessions.json.gz", 3},
+		{"with a BOM", map[string]string{"speakers.json": "\ufeff" + speakers}, "schedule.json", 3},
+		{"the last Sessions in the name is replaced", map[string]string{"Sessions-2024-Speakers.json": speakers}, "Sessions-2024-Sessions.json", 3},
+		// Ana's entry survives the damage after it; Chen's and Dana's do not.
+		{"damaged tail", map[string]string{"speakers.json": speakers[:strings.Index(speakers, `"sp-c"`)]}, "schedule.json", 1},
+		{"none", nil, "netconf-Sessions.json", 0},
+		{"another name", map[string]string{"netconf-people.json": speakers}, "netconf-Sessions.json", 0},
+		{"not a Speakers export", map[string]string{"speakers.json": `[{"id":"sp-a","name":"Someone Else","tagLine":"CTO at Wrong GmbH"}]`}, "schedule.json", 0},
+		{"an object", map[string]string{"speakers.json": `{"speakers":[]}`}, "schedule.json", 0},
+		{"not JSON", map[string]string{"speakers.json": "fullName,sessions\n"}, "schedule.json", 0},
+		{"a folder", map[string]string{"speakers.json/x": speakers}, "schedule.json", 0},
+		// A name-derived sibling that is not a Speakers export gives way
+		// to speakers.json.
+		{"first candidate is not one", map[string]string{"netconf-Speakers.json": "[]", "speakers.json": speakers}, "netconf-Sessions.json", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			input := sessions
+			if strings.HasSuffix(tt.input, ".gz") {
+				input = gzipped(t, sessions)
+			}
+			writeFile(t, filepath.Join(dir, tt.input), input)
+			for name, content := range tt.files {
+				writeFile(t, filepath.Join(dir, filepath.FromSlash(name)), content)
+			}
+			talks, skips := readFileOpts(t, filepath.Join(dir, tt.input), Options{Event: "NetConf 2024"})
+			if len(talks) != 3 || len(skips) != 0 {
+				t.Fatalf("got %d talks, skips:\n%s", len(talks), dumpSkips(skips))
+			}
+			if got := countAffiliations(talks); got != tt.want {
+				t.Errorf("%d speakers with an affiliation, want %d: %s", got, tt.want, speakerList(talks))
+			}
+			if wantName := map[bool]string{true: "Ana Lopez", false: "Ana"}[tt.want > 0]; talks[0].Speakers[0].Name != wantName {
+				t.Errorf("701's speaker = %q, want %q", talks[0].Speakers[0].Name, wantName)
+			}
+		})
+	}
+}
+
+func TestSpeakersExportNames(t *testing.T) {
+	tests := map[string][]string{
+		"sessionize-demo-Sessions.json":  {"sessionize-demo-Speakers.json", "speakers.json"},
+		"sessionize-demo-GridSmart.json": {"sessionize-demo-Speakers.json", "speakers.json"},
+		"sessions.json":                  {"speakers.json"},
+		"conf-sessions.json.gz":          {"conf-speakers.json.gz", "speakers.json"},
+		"schedule.json":                  {"speakers.json"},
+		"speakers.json":                  nil,
+	}
+	for in, want := range tests {
+		if got := speakersExportNames(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("speakersExportNames(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The tagLine rule (see sessionizeAffiliation): an organisation only where
+// the line plainly names one, else nothing.
+func TestSessionizeAffiliation(t *testing.T) {
+	tests := []struct{ tagLine, want string }{
+		{"", ""},
+		{"   ", ""},
+		// Role at/@ Company.
+		{"CTO at Example GmbH", "Example GmbH"},
+		{"Senior Software Engineer at Example Corp", "Example Corp"},
+		{"Tester @ Sessionize", "Sessionize"},
+		{"Head of Network Operations AT Example Telecom", "Example Telecom"},
+		{"Entwickler bei Beispiel AG", "Beispiel AG"},
+		{"Network Engineer at AT&T", "AT&T"},
+		{"CEO at Example, Inc.", "Example, Inc."},
+		{"Co-Founder at Example Consulting", "Example Consulting"},
+		// ... but not when the role is no job, or the rest no name.
+		{"Speaker at DevConf", ""},
+		{"Developer and speaker at Example", ""},
+		{"Engineer at heart", ""},
+		{"Developer at Example, speaker at Other", ""},
+		{"Engineer at Example and Other", ""},
+		{"Architect at Example at Other", ""},
+		{"Developer @Example", ""},
+		{"Engineer at https://example.com", ""},
+		{"Looking at clouds", ""},
+		{"Lead engineer at a very large and well known company somewhere", ""},
+		// Role, Company (and the other separators).
+		{"CEO / Contoso", "Contoso"},
+		{"CTO, Example Labs", "Example Labs"},
+		{"Principal Consultant | Example Networks", "Example Networks"},
+		{"Example GmbH, CTO", "Example GmbH"},
+		{"Contoso, CEO", ""},
+		{"Developer, speaker and author", ""},
+		{"Principal Consultant | Microsoft MVP", ""},
+		{"ABC, DEF, GHI", ""},
+		{"Architect, Trainer, Example Ltd", ""},
+		{"DevOps / SRE", ""},
+		// The whole line.
+		{"Example Networks", "Example Networks"},
+		{"Example University", "Example University"},
+		{"Beispiel e.V.", "Beispiel e.V."},
+		{"Example SA", "Example SA"},
+		{"Network Engineer", ""},
+		{"Professional public speaker", ""},
+		{"Miss Venezuela", ""},
+		{"V.I.P.", ""},
+		{"Everyday normal guy", ""},
+		{"Senior Event Promotor", ""},
+		{"Se dedica a la enseñanza", ""},
+		{"Microsoft MVP", ""},
+		{"Cloud enthusiast, Example Labs", ""},
+	}
+	for _, tt := range tests {
+		if got := sessionizeAffiliation(tt.tagLine); got != tt.want {
+			t.Errorf("sessionizeAffiliation(%q) = %q, want %q", tt.tagLine, got, tt.want)
+		}
+	}
+}
+
+func byKey(talks []*catalog.Talk) map[string]*catalog.Talk {
+	m := make(map[string]*catalog.Talk, len(talks))
+	for _, tk := range talks {
+		m[tk.Source.Key] = tk
+	}
+	return m
+}
+
+func countAffiliations(talks []*catalog.Talk) int {
+	n := 0
+	for _, tk := range talks {
+		for _, sp := range tk.Speakers {
+			if sp.Affiliation != "" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func speakerList(talks []*catalog.Talk) string {
+	var b strings.Builder
+	for _, tk := range talks {
+		fmt.Fprintf(&b, "%s %+v; ", tk.Source.Key, tk.Speakers)
+	}
+	return b.String()
+}
+
+func readTestdata(t *testing.T, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // Our own All export: a byte order mark, a time with an offset, a
@@ -199,7 +485,8 @@ func TestSessionizeGroups(t *testing.T) {
 }
 
 func TestSessionizeRereadIsIdentical(t *testing.T) {
-	paths := []string{"testdata/sessionize/all-bom.json", "testdata/sessionize/all-cut.json", "testdata/sessionize/sessions-groups.json"}
+	paths := []string{"testdata/sessionize/all-bom.json", "testdata/sessionize/all-cut.json", "testdata/sessionize/sessions-groups.json",
+		"testdata/sessionize/netconf-Sessions.json", "testdata/sessionize/netconf-All.json"}
 	if dir := fixturesDir(t); dir != "" {
 		for _, f := range []string{"All", "Sessions", "GridSmart"} {
 			paths = append(paths, filepath.Join(dir, "sessionize", "sessionize-demo-"+f+".json"))
