@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 // servePretalx serves the static copy of pretalx's demo event: a talk page
@@ -17,11 +19,11 @@ import (
 // rooms), not with talkdex's reader.
 func servePretalx(t *testing.T) (*httptest.Server, int) {
 	t.Helper()
-	page, err := os.ReadFile(sharedFixture(t, "pretalx-democon/talk/XFUR3C.html"))
+	page, err := os.ReadFile(testfixture.Shared(t, "pretalx-democon/talk/XFUR3C.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	export, err := os.ReadFile(sharedFixture(t, "pretalx-democon/schedule.json"))
+	export, err := os.ReadFile(testfixture.Shared(t, "pretalx-democon/schedule.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

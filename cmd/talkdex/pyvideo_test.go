@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,20 +15,10 @@ import (
 	"time"
 
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 const pyvideoTalks = 21570
-
-// sharedFixture returns a file under ../shared/fixtures, or skips the test
-// when the shared folder is not beside this checkout.
-func sharedFixture(tb testing.TB, rel string) string {
-	tb.Helper()
-	path := filepath.Join("..", "..", "..", "shared", "fixtures", rel)
-	if _, err := os.Stat(path); err != nil {
-		tb.Skipf("shared fixture %s not present: %v", rel, err)
-	}
-	return path
-}
 
 var reportLine = regexp.MustCompile(`(\d+) inserted, (\d+) updated, (\d+) unchanged, (\d+) skipped`)
 
@@ -50,7 +39,7 @@ func TestImportPyvideoFixture(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports 21,570 talks")
 	}
-	path := sharedFixture(t, "pyvideo/talks.jsonl.gz")
+	path := testfixture.Shared(t, "pyvideo/talks.jsonl.gz")
 	dir := t.TempDir()
 	r := mustRun(t, dir, "import", path)
 	inserted, skipped := parseReport(t, r.stderr)
@@ -143,7 +132,7 @@ func mixedQueries(n int, seed uint64) []url.Values {
 //
 //	go test ./cmd/talkdex -run '^$' -bench PyvideoCatalog -benchtime 1x
 func BenchmarkPyvideoCatalog(b *testing.B) {
-	path := sharedFixture(b, "pyvideo/talks.jsonl.gz")
+	path := testfixture.Shared(b, "pyvideo/talks.jsonl.gz")
 	for range b.N {
 		dir := b.TempDir()
 		start := time.Now()
@@ -225,7 +214,7 @@ func procMemory(tb testing.TB, pid int) (rss, peak float64) {
 func BenchmarkImportFOSDEM(b *testing.B) {
 	var files []string
 	for _, year := range []string{"2007", "2015", "2024", "2025"} {
-		files = append(files, sharedFixture(b, "fosdem/fosdem-"+year+".xml"))
+		files = append(files, testfixture.Shared(b, "fosdem/fosdem-"+year+".xml"))
 	}
 	for range b.N {
 		dir := b.TempDir()

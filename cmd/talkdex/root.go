@@ -97,6 +97,8 @@ Data lives in --data DIR, else $TALKDEX_DATA, else $XDG_DATA_HOME/talkdex.`,
 	root.AddCommand(
 		c.serveCommand(),
 		c.importCommand(),
+		c.scrapeCommand(),
+		c.sourcesCommand(),
 		c.searchCommand(),
 		c.showCommand(),
 		c.rateCommand(),

@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 // BenchmarkReadPyvideo parses the whole real pyvideo dump (21,570 talks,
 // gzip) from memory, with event titles from its events.jsonl.
 func BenchmarkReadPyvideo(b *testing.B) {
-	dir := sharedFixture(b, "pyvideo")
+	dir := testfixture.Shared(b, "pyvideo")
 	data, err := os.ReadFile(filepath.Join(dir, "talks.jsonl.gz"))
 	if err != nil {
 		b.Fatal(err)
@@ -36,7 +37,7 @@ func BenchmarkReadPyvideo(b *testing.B) {
 
 // BenchmarkExportJSONL writes the pyvideo talks back out as JSON lines.
 func BenchmarkExportJSONL(b *testing.B) {
-	dir := sharedFixture(b, "pyvideo")
+	dir := testfixture.Shared(b, "pyvideo")
 	var talks []*catalog.Talk
 	if _, err := ReadFile(context.Background(), filepath.Join(dir, "talks.jsonl.gz"), Options{Format: FormatAuto}, func(t *catalog.Talk) error {
 		talks = append(talks, t)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 // countV1Events counts the events of a v1 schedule by decoding it whole,
@@ -81,7 +82,7 @@ func TestReadC3VOCFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			path := sharedFixture(t, tt.file)
+			path := testfixture.Shared(t, tt.file)
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -113,7 +114,7 @@ func TestReadC3VOCFixtures(t *testing.T) {
 
 // The notes summarise: Camp 2019's 79 bad slugs are one note with a count.
 func TestC3VOCNotesSummarise(t *testing.T) {
-	_, skips := readFileAll(t, sharedFixture(t, "c3voc/frab-camp2019.json"), FormatC3VOC)
+	_, skips := readFileAll(t, testfixture.Shared(t, "c3voc/frab-camp2019.json"), FormatC3VOC)
 	want := `imported anyway; does not conform to the c3voc schedule schema (v1): schedule.conference.days[0].rooms.Curie[0].slug does not match ^[a-z0-9_-]+[a-z0-9]$ ("Camp2019-10386-opening_ceremony"), and 78 more like it at schedule.conference.days[].rooms[][].slug`
 	found := false
 	for _, s := range skips {
@@ -269,7 +270,7 @@ func TestDetectC3VOC(t *testing.T) {
 		})
 	}
 	for _, rel := range []string{"c3voc/frab-camp2019.json", "c3voc/pretalx-democon.json", "pretalx-democon/schedule.json"} {
-		b, err := os.ReadFile(sharedFixture(t, rel))
+		b, err := os.ReadFile(testfixture.Shared(t, rel))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 // schemaRegexp compiles schema patterns with Go's regexp. schema2.json's
@@ -126,7 +127,7 @@ func findingUnits(paths [][]string) []string {
 // Our conformance checks agree with a JSON Schema validator running the
 // real schemas: the same files conform, and the same places do not.
 func TestC3VOCConformanceAgreesWithSchema(t *testing.T) {
-	schemaDir := filepath.Dir(sharedFixture(t, "c3voc/schema.json"))
+	schemaDir := filepath.Dir(testfixture.Shared(t, "c3voc/schema.json"))
 	files := []struct {
 		path    string
 		conform bool

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 const (
@@ -118,7 +119,7 @@ func TestNames(t *testing.T) {
 }
 
 func TestDetectRealFiles(t *testing.T) {
-	dir := sharedFixture(t, "pyvideo")
+	dir := testfixture.Shared(t, "pyvideo")
 	for _, name := range []string{"talks.jsonl.gz", "europython-2019-alessandro-molina-python-standard-library-the-hidden-gems.json"} {
 		b, err := os.ReadFile(dir + "/" + name)
 		if err != nil {

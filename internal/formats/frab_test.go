@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 // scheduleTalkWant is what a test checks of one talk; empty fields are not checked.
@@ -115,7 +116,7 @@ func TestReadFrabFOSDEM(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			path := sharedFixture(t, "fosdem/"+tt.file)
+			path := testfixture.Shared(t, "fosdem/"+tt.file)
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -150,7 +151,7 @@ func TestReadFrabFOSDEM(t *testing.T) {
 
 // FOSDEM's abstracts are HTML; talk records hold plain text paragraphs.
 func TestReadFrabFOSDEMAbstract(t *testing.T) {
-	talks, _ := readFileAll(t, sharedFixture(t, "fosdem/fosdem-2007.xml"), FormatFrab)
+	talks, _ := readFileAll(t, testfixture.Shared(t, "fosdem/fosdem-2007.xml"), FormatFrab)
 	want := "In this talk, Kristian will take a look at technologies behind the new 3D accelerated composited desktops and see how AIGLX fits in the larger picture.\n\n" +
 		"AIGLX is a new feature in the X.org X server"
 	if !strings.HasPrefix(talks[0].Abstract, want) {
@@ -164,7 +165,7 @@ func TestReadFrabFOSDEMAbstract(t *testing.T) {
 // pretalx writes frab XML too; its <date> elements carry the offset. The
 // count is the number of "<event " start tags (35).
 func TestReadFrabPretalx(t *testing.T) {
-	path := sharedFixture(t, "pretalx-democon/schedule.xml")
+	path := testfixture.Shared(t, "pretalx-democon/schedule.xml")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -193,8 +194,8 @@ func TestReadFrabPretalx(t *testing.T) {
 // the same keys and the same records, so importing one after the other
 // changes nothing.
 func TestFrabXMLAndC3VOCJSONAgree(t *testing.T) {
-	fromXML, _ := readFileAll(t, sharedFixture(t, "pretalx-democon/schedule.xml"), FormatAuto)
-	fromJSON, _ := readFileAll(t, sharedFixture(t, "pretalx-democon/schedule.json"), FormatAuto)
+	fromXML, _ := readFileAll(t, testfixture.Shared(t, "pretalx-democon/schedule.xml"), FormatAuto)
+	fromJSON, _ := readFileAll(t, testfixture.Shared(t, "pretalx-democon/schedule.json"), FormatAuto)
 	byKey := map[string]*catalog.Talk{}
 	for _, tk := range fromJSON {
 		byKey[tk.Source.Key] = tk
@@ -379,7 +380,7 @@ func TestDetectFrab(t *testing.T) {
 		})
 	}
 	for _, rel := range []string{"fosdem/fosdem-2007.xml", "fosdem/fosdem-2025.xml", "pretalx-democon/schedule.xml"} {
-		b, err := os.ReadFile(sharedFixture(t, rel))
+		b, err := os.ReadFile(testfixture.Shared(t, rel))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -387,7 +388,7 @@ func TestDetectFrab(t *testing.T) {
 			t.Errorf("Detect(%s) = %q, %v; want frab", rel, got, err)
 		}
 	}
-	if b, err := os.ReadFile(sharedFixture(t, "pretalx-democon/schedule.xcal")); err == nil {
+	if b, err := os.ReadFile(testfixture.Shared(t, "pretalx-democon/schedule.xcal")); err == nil {
 		if got, _ := Detect(b); got == FormatFrab {
 			t.Errorf("Detect(schedule.xcal) = frab")
 		}
@@ -416,7 +417,7 @@ func TestReadFrabTwiceIsIdentical(t *testing.T) {
 func sharedFixtureOrEmpty(t *testing.T, rel string) string {
 	t.Helper()
 	var path string
-	t.Run("locate "+rel, func(t *testing.T) { path = sharedFixture(t, rel) })
+	t.Run("locate "+rel, func(t *testing.T) { path = testfixture.Shared(t, rel) })
 	return path
 }
 
@@ -427,7 +428,7 @@ func BenchmarkImportFOSDEM(b *testing.B) {
 	var files [][]byte
 	size := 0
 	for _, year := range []string{"2007", "2015", "2024", "2025"} {
-		data, err := os.ReadFile(sharedFixture(b, "fosdem/fosdem-"+year+".xml"))
+		data, err := os.ReadFile(testfixture.Shared(b, "fosdem/fosdem-"+year+".xml"))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -12,31 +12,6 @@ import (
 	"github.com/talkdex/talkdex/internal/catalog"
 )
 
-// sharedFixture returns <repo root>/../shared/fixtures/<rel>, skipping the
-// test when the shared fixtures are not there (a fresh clone).
-func sharedFixture(tb testing.TB, rel string) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "fixtures", filepath.FromSlash(rel))
-	if _, err := os.Stat(path); err != nil {
-		tb.Skipf("shared fixture %s is not available: %v", rel, err)
-	}
-	return path
-}
-
 // readAll runs Read and collects what it emits.
 func readAll(t *testing.T, input string, opts Options) ([]*catalog.Talk, []catalog.Skip, error) {
 	t.Helper()

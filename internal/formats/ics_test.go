@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 // readFileOpts runs ReadFile with options and collects what it emits.
@@ -69,7 +70,7 @@ func dumpSkips(skips []catalog.Skip) string {
 // "Registration / Breakfast" (twice), "Breakfast", "Break" or "Lunch"
 // (counted with grep on the unfolded SUMMARY lines). That leaves 153 talks.
 func TestICSPyconUK2015(t *testing.T) {
-	path := sharedFixture(t, "pyconuk-2015/schedule.ics")
+	path := testfixture.Shared(t, "pyconuk-2015/schedule.ics")
 	talks, skips := readFileOpts(t, path, Options{})
 	if len(talks) != 153 || len(skips) != 9 {
 		t.Fatalf("got %d talks and %d skips, want 153 and 9:\n%s", len(talks), len(skips), dumpSkips(skips))
@@ -129,7 +130,7 @@ func TestICSPyconUK2015(t *testing.T) {
 // moments apart) has 35 of them; each must agree on title, speakers, start
 // (instant and offset) and duration.
 func TestICSPretalxDemocon(t *testing.T) {
-	path := sharedFixture(t, "pretalx-democon/schedule.ics")
+	path := testfixture.Shared(t, "pretalx-democon/schedule.ics")
 
 	talks, skips := readFileOpts(t, path, Options{})
 	if len(talks) != 0 || len(skips) != 36 {
@@ -158,7 +159,7 @@ func TestICSPretalxDemocon(t *testing.T) {
 	hemuka := findTalk(t, talks, "Enhanced stable model")
 	checkSpeakers(t, hemuka, catalog.Speaker{Name: "Gregory Smith"})
 
-	raw, err := os.ReadFile(sharedFixture(t, "pretalx-democon/schedule.json"))
+	raw, err := os.ReadFile(testfixture.Shared(t, "pretalx-democon/schedule.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,11 +237,11 @@ func mustAtoi(t *testing.T, s string) int {
 // pretalx's per-talk calendar holds the same VEVENT as the schedule's, so
 // importing both upserts one talk.
 func TestICSPretalxSingleTalk(t *testing.T) {
-	one, skips := readFileOpts(t, sharedFixture(t, "pretalx-democon/talk/XFUR3C.ics"), Options{Event: "DemoCon 2022"})
+	one, skips := readFileOpts(t, testfixture.Shared(t, "pretalx-democon/talk/XFUR3C.ics"), Options{Event: "DemoCon 2022"})
 	if len(one) != 1 || len(skips) != 0 {
 		t.Fatalf("got %d talks, %d skips; want 1 and 0", len(one), len(skips))
 	}
-	all, _ := readFileOpts(t, sharedFixture(t, "pretalx-democon/schedule.ics"), Options{Event: "DemoCon 2022"})
+	all, _ := readFileOpts(t, testfixture.Shared(t, "pretalx-democon/schedule.ics"), Options{Event: "DemoCon 2022"})
 	if !reflect.DeepEqual(one[0], all[0]) {
 		t.Errorf("talk file gives\n%+v\nschedule gives\n%+v", one[0], all[0])
 	}
@@ -252,7 +253,7 @@ func TestICSPretalxSingleTalk(t *testing.T) {
 // UIDs are category ids, not talk ids: all 88 are talks, each with its own
 // key.
 func TestICSMalformedMoca(t *testing.T) {
-	path := sharedFixture(t, "ics-malformed/moca2024-schedule.ics")
+	path := testfixture.Shared(t, "ics-malformed/moca2024-schedule.ics")
 	talks, skips := readFileOpts(t, path, Options{Series: "MOCA", Event: "MOCA 2024"})
 	if len(talks) != 88 || len(skips) != 0 {
 		t.Fatalf("got %d talks and %d skips, want 88 and 0:\n%s", len(talks), len(skips), dumpSkips(skips))
@@ -702,7 +703,7 @@ func TestICSZoneRules(t *testing.T) {
 func BenchmarkReadICS(b *testing.B) {
 	var inputs [][]byte
 	for _, rel := range []string{"pyconuk-2015/schedule.ics", "ics-malformed/moca2024-schedule.ics"} {
-		data, err := os.ReadFile(sharedFixture(b, rel))
+		data, err := os.ReadFile(testfixture.Shared(b, rel))
 		if err != nil {
 			b.Fatal(err)
 		}

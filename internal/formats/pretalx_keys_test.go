@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 // TestPretalxExportsShareKeys: schedule.xml, schedule.json, the ICS feed and
 // the widget of one pretalx event name each talk by the same source key, so
 // importing a second export updates talks instead of listing them twice.
 func TestPretalxExportsShareKeys(t *testing.T) {
-	dir := sharedFixture(t, "pretalx-democon")
+	dir := testfixture.Shared(t, "pretalx-democon")
 	keys := func(name string, opts Options) []string {
 		t.Helper()
 		var out []string

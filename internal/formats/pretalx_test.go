@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 // readPath reads a file with ReadFile and the given options.
@@ -61,7 +62,7 @@ func wantSkipsMention(t *testing.T, skips []catalog.Skip, fragments ...string) {
 }
 
 func TestPretalxWidgetFixture(t *testing.T) {
-	path := sharedFixture(t, "pretalx-democon/schedule-widget-v2.json")
+	path := testfixture.Shared(t, "pretalx-democon/schedule-widget-v2.json")
 	talks, skips, err := readWithOptions(t, path, Options{Event: "DemoCon"})
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +125,7 @@ func TestPretalxWidgetFixture(t *testing.T) {
 }
 
 func TestPretalxWidgetNeedsEvent(t *testing.T) {
-	path := sharedFixture(t, "pretalx-democon/schedule-widget-v2.json")
+	path := testfixture.Shared(t, "pretalx-democon/schedule-widget-v2.json")
 	talks, _, err := readWithOptions(t, path, Options{})
 	wantCode(t, err, catalog.EINVALID, "schedule-widget-v2.json", "--event")
 	if len(talks) != 0 {
@@ -133,7 +134,7 @@ func TestPretalxWidgetNeedsEvent(t *testing.T) {
 }
 
 func TestPretalxWidgetFromURLHasPages(t *testing.T) {
-	path := sharedFixture(t, "pretalx-democon/schedule-widget-v2.json")
+	path := testfixture.Shared(t, "pretalx-democon/schedule-widget-v2.json")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -289,7 +290,7 @@ func TestPretalxAPIPageDamaged(t *testing.T) {
 }
 
 func TestPretalxDetect(t *testing.T) {
-	widget := sharedFixture(t, "pretalx-democon/schedule-widget-v2.json")
+	widget := testfixture.Shared(t, "pretalx-democon/schedule-widget-v2.json")
 	data, err := os.ReadFile(widget)
 	if err != nil {
 		t.Fatal(err)
@@ -345,7 +346,7 @@ func TestPretalxDetect(t *testing.T) {
 
 // --format pretalx hands pretalx's other exports to their readers.
 func TestPretalxFormatDelegates(t *testing.T) {
-	path := sharedFixture(t, "pretalx-democon/schedule.xml")
+	path := testfixture.Shared(t, "pretalx-democon/schedule.xml")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -379,7 +380,7 @@ func TestPretalxRereadIsIdentical(t *testing.T) {
 	}{
 		{"legacy page", func(*testing.T) string { return filepath.Join("testdata", "pretalx", "talks-legacy.json") }, Options{Event: "NetCon 2024"}},
 		{"v1 page", func(*testing.T) string { return filepath.Join("testdata", "pretalx", "submissions-v1.json") }, Options{Event: "NetCon 2024"}},
-		{"widget", func(t *testing.T) string { return sharedFixture(t, "pretalx-democon/schedule-widget-v2.json") }, Options{Event: "DemoCon"}},
+		{"widget", func(t *testing.T) string { return testfixture.Shared(t, "pretalx-democon/schedule-widget-v2.json") }, Options{Event: "DemoCon"}},
 	}
 	for _, in := range inputs {
 		t.Run(in.name, func(t *testing.T) {

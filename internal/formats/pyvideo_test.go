@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 // The whole real catalog: every line must come out as a talk or as a skip
 // that says why. The dump holds 21,570 talks and, read with its
 // events.jsonl, none of them needs skipping.
 func TestPyvideoFixtureWhole(t *testing.T) {
-	dir := sharedFixture(t, "pyvideo")
+	dir := testfixture.Shared(t, "pyvideo")
 	const lines = 21570
 
 	byKey := map[string]*catalog.Talk{}
@@ -187,7 +188,7 @@ func TestPyvideoFixtureWhole(t *testing.T) {
 // "<event>-category.json" beside it, and gets the same source key as the
 // same talk in the dump, so importing both upserts one talk.
 func TestPyvideoFixtureSingleFile(t *testing.T) {
-	dir := sharedFixture(t, "pyvideo")
+	dir := testfixture.Shared(t, "pyvideo")
 	talks, skips := readFileAll(t, filepath.Join(dir, "europython-2019-alessandro-molina-python-standard-library-the-hidden-gems.json"), FormatAuto)
 	if len(talks) != 1 || len(skips) != 0 {
 		t.Fatalf("got %d talks, skips %v", len(talks), skips)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 // The Sessionize demo event, counted with a JSON tool: the All export has
@@ -30,7 +31,7 @@ func TestSessionizeDemoExports(t *testing.T) {
 	byFile := map[string]map[string]*catalog.Talk{}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			talks, skips := readFileOpts(t, sharedFixture(t, "sessionize/"+tt.file), opts)
+			talks, skips := readFileOpts(t, testfixture.Shared(t, "sessionize/"+tt.file), opts)
 			if len(talks) != tt.talks || len(skips) != tt.skips {
 				t.Fatalf("got %d talks and %d skips, want %d and %d:\n%s", len(talks), len(skips), tt.talks, tt.skips, dumpSkips(skips))
 			}
@@ -106,7 +107,7 @@ func TestSessionizeDemoExports(t *testing.T) {
 }
 
 func TestSessionizeNeedsConference(t *testing.T) {
-	path := sharedFixture(t, "sessionize/sessionize-demo-All.json")
+	path := testfixture.Shared(t, "sessionize/sessionize-demo-All.json")
 	talks, skips := readFileOpts(t, path, Options{})
 	if len(talks) != 0 || len(skips) != 11 {
 		t.Fatalf("got %d talks and %d skips, want 0 and 11", len(talks), len(skips))
@@ -172,9 +173,9 @@ func TestSessionizeSpeakersExportsRefused(t *testing.T) {
 // Speakers export (the Sessions file copied alone into an empty folder)
 // Sessions gives the embedded names and no affiliation at all.
 func TestSessionizeDemoSessionsPlusSpeakers(t *testing.T) {
-	allPath := sharedFixture(t, "sessionize/sessionize-demo-All.json")
-	sessionsPath := sharedFixture(t, "sessionize/sessionize-demo-Sessions.json")
-	sharedFixture(t, "sessionize/sessionize-demo-Speakers.json")
+	allPath := testfixture.Shared(t, "sessionize/sessionize-demo-All.json")
+	sessionsPath := testfixture.Shared(t, "sessionize/sessionize-demo-Sessions.json")
+	testfixture.Shared(t, "sessionize/sessionize-demo-Speakers.json")
 	opts := Options{Event: "Sessionize Demo 2017"}
 	all, _ := readFileOpts(t, allPath, opts)
 	withSpeakers, _ := readFileOpts(t, sessionsPath, opts)
