@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/talkdex/talkdex/internal/app"
 	"github.com/talkdex/talkdex/internal/catalog"
 )
 
@@ -19,26 +20,19 @@ func (c *cli) showCommand() *cobra.Command {
 		Short: "Show one talk with your rating and note",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0])
-			if err != nil {
-				return err
-			}
-			cat, err := c.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			t, err := cat.FindTalkByID(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				enc := json.NewEncoder(c.io.out)
-				enc.SetEscapeHTML(false)
-				return enc.Encode(t)
-			}
-			printTalk(c.io.out, t)
-			return nil
+			return c.withTalk(cmd, args[0], func(cat *app.Catalog, id int64) error {
+				t, err := cat.FindTalkByID(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					enc := json.NewEncoder(c.io.out)
+					enc.SetEscapeHTML(false)
+					return enc.Encode(t)
+				}
+				printTalk(c.io.out, t)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the talk record as JSON")
@@ -97,28 +91,22 @@ func (c *cli) rateCommand() *cobra.Command {
 		Short: "Rate a talk 1 to 5 stars, or clear its rating",
 		Args:  cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0])
-			if err != nil {
-				return err
-			}
 			if clear != (len(args) == 1) {
 				return usagef("give STARS (1-5) or --clear, not both\nSee 'talkdex rate --help'.")
 			}
 			stars := 0
 			if !clear {
+				var err error
 				if stars, err = strconv.Atoi(args[1]); err != nil {
 					return usagef("stars %q is not a whole number from 1 to 5", args[1])
 				}
 			}
-			cat, err := c.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			if clear {
-				return cat.ClearRating(cmd.Context(), id)
-			}
-			return cat.SetRating(cmd.Context(), id, stars)
+			return c.withTalk(cmd, args[0], func(cat *app.Catalog, id int64) error {
+				if clear {
+					return cat.ClearRating(cmd.Context(), id)
+				}
+				return cat.SetRating(cmd.Context(), id, stars)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&clear, "clear", false, "remove the rating")
@@ -134,36 +122,29 @@ With TEXT, replace the note with it; with -, read the note from stdin.
 An empty TEXT ("") clears the note.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0])
-			if err != nil {
-				return err
-			}
-			cat, err := c.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			if len(args) == 1 {
-				t, err := cat.FindTalkByID(cmd.Context(), id)
-				if err != nil {
-					return err
+			return c.withTalk(cmd, args[0], func(cat *app.Catalog, id int64) error {
+				if len(args) == 1 {
+					t, err := cat.FindTalkByID(cmd.Context(), id)
+					if err != nil {
+						return err
+					}
+					if t.Note != "" {
+						fmt.Fprintln(c.io.out, t.Note)
+					}
+					return nil
 				}
-				if t.Note != "" {
-					fmt.Fprintln(c.io.out, t.Note)
+				text := strings.Join(args[1:], " ")
+				if text == "-" {
+					// Read one byte past the limit so an over-long note is
+					// reported rather than silently cut.
+					b, err := io.ReadAll(io.LimitReader(c.io.in, catalog.MaxNoteBytes+1))
+					if err != nil {
+						return fmt.Errorf("read note from stdin: %w", err)
+					}
+					text = string(b)
 				}
-				return nil
-			}
-			text := strings.Join(args[1:], " ")
-			if text == "-" {
-				// Read one byte past the limit so an over-long note is
-				// reported rather than silently cut.
-				b, err := io.ReadAll(io.LimitReader(c.io.in, catalog.MaxNoteBytes+1))
-				if err != nil {
-					return fmt.Errorf("read note from stdin: %w", err)
-				}
-				text = string(b)
-			}
-			return cat.SetNote(cmd.Context(), id, text)
+				return cat.SetNote(cmd.Context(), id, text)
+			})
 		},
 	}
 	// Everything after ID is note text, even "- a Markdown bullet".
@@ -178,18 +159,26 @@ func (c *cli) watchedCommand() *cobra.Command {
 		Short: "Mark a talk watched (or, with --no, not watched)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(args[0])
-			if err != nil {
-				return err
-			}
-			cat, err := c.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			return cat.SetWatched(cmd.Context(), id, !unset)
+			return c.withTalk(cmd, args[0], func(cat *app.Catalog, id int64) error {
+				return cat.SetWatched(cmd.Context(), id, !unset)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&unset, "no", false, "mark the talk not watched")
 	return cmd
+}
+
+// withTalk parses a talk id argument, opens the database (these commands
+// never search, so they need no index) and runs fn.
+func (c *cli) withTalk(cmd *cobra.Command, idArg string, fn func(cat *app.Catalog, id int64) error) error {
+	id, err := parseID(idArg)
+	if err != nil {
+		return err
+	}
+	cat, err := c.openStore(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	return fn(cat, id)
 }
