@@ -68,6 +68,9 @@ type Talk struct {
 	Rating          int       `json:"rating,omitempty"`
 	Note            string    `json:"note,omitempty"`
 	Watched         bool      `json:"watched,omitempty"`
+	// Withdrawn marks a talk that a re-scrape no longer found on its
+	// program page; it is kept, with the user's data, rather than deleted.
+	Withdrawn bool `json:"withdrawn,omitempty"`
 }
 
 // HasLink reports whether the talk has a link of the given kind.

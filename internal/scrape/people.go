@@ -46,35 +46,62 @@ func speakerSeparators() *regexp.Regexp {
 }
 
 // parseSpeakerGroup reads one group: "Name (Org)", "Name - Org", or a comma
-// list that may end in an affiliation.
+// list whose parts may carry "(Org)" or be followed by an affiliation.
 func parseSpeakerGroup(group string) []catalog.Speaker {
 	group = strings.TrimSpace(group)
-	if m := parenAffiliation().FindStringSubmatch(group); m != nil {
-		return []catalog.Speaker{{Name: m[1], Affiliation: m[2]}}
-	}
-	for _, dash := range []string{" - ", " – ", " — ", " | "} {
-		if name, org, ok := strings.Cut(group, dash); ok && looksLikePerson(name) {
-			return []catalog.Speaker{{Name: name, Affiliation: org}}
-		}
-	}
-	parts := strings.Split(group, ",")
+	parts := splitOutsideParens(group)
 	if len(parts) == 1 {
+		if m := parenAffiliation().FindStringSubmatch(group); m != nil {
+			return []catalog.Speaker{{Name: m[1], Affiliation: m[2]}}
+		}
+		for _, dash := range []string{" - ", " – ", " — ", " | "} {
+			if name, org, ok := strings.Cut(group, dash); ok && looksLikePerson(name) {
+				return []catalog.Speaker{{Name: name, Affiliation: org}}
+			}
+		}
 		return []catalog.Speaker{{Name: group}}
 	}
 	var out []catalog.Speaker
 	for i := 0; i < len(parts); i++ {
-		name := strings.TrimSpace(parts[i])
+		part := parts[i]
+		if m := parenAffiliation().FindStringSubmatch(part); m != nil {
+			out = append(out, catalog.Speaker{Name: m[1], Affiliation: m[2]})
+			continue
+		}
 		if i+1 < len(parts) {
-			next := strings.TrimSpace(parts[i+1])
-			if looksLikePerson(name) && looksLikeOrganisation(next) {
-				out = append(out, catalog.Speaker{Name: name, Affiliation: next})
+			next := parts[i+1]
+			if looksLikePerson(part) && !strings.Contains(next, "(") && looksLikeOrganisation(next) {
+				out = append(out, catalog.Speaker{Name: part, Affiliation: next})
 				i++
 				continue
 			}
 		}
-		out = append(out, catalog.Speaker{Name: name})
+		out = append(out, catalog.Speaker{Name: part})
 	}
 	return out
+}
+
+// splitOutsideParens splits s at commas that are not inside parentheses, so
+// that "A (Org, Inc), B" is two parts.
+func splitOutsideParens(s string) []string {
+	var parts []string
+	depth, start := 0, 0
+	for i, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			if depth > 0 {
+				depth--
+			}
+		case ',':
+			if depth == 0 {
+				parts = append(parts, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	return append(parts, strings.TrimSpace(s[start:]))
 }
 
 func parenAffiliation() *regexp.Regexp {

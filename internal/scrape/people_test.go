@@ -30,6 +30,8 @@ func TestParseSpeakers(t *testing.T) {
 		{"  J&ouml;rg   M&uuml;ller  ", []sp{{Name: "Jörg Müller"}}},
 		{"Jörg Müller &amp; Jane Doe", []sp{{Name: "Jörg Müller"}, {Name: "Jane Doe"}}},
 		{"Jane Doe;John Roe", []sp{{Name: "Jane Doe"}, {Name: "John Roe"}}},
+		{"Jane Doe (Example Networks), Max Mustermann", []sp{{Name: "Jane Doe", Affiliation: "Example Networks"}, {Name: "Max Mustermann"}}},
+		{"Jane Doe (Example, Inc), John Roe (Sample AG)", []sp{{Name: "Jane Doe", Affiliation: "Example, Inc"}, {Name: "John Roe", Affiliation: "Sample AG"}}},
 	}
 	for _, tt := range tests {
 		if got := ParseSpeakers(tt.in); !reflect.DeepEqual(got, tt.want) {

@@ -19,7 +19,7 @@ const talkPageSize = 500
 const talkColumns = `SELECT t.id, t.event_id, s.name, e.name,
 	CASE WHEN t.year <> 0 THEN t.year ELSE e.year END,
 	t.title, t.abstract, t.start_at, t.duration_minutes, t.track, t.room, t.language,
-	t.source_name, t.source_url, t.source_key,
+	t.source_name, t.source_url, t.source_key, t.withdrawn,
 	r.stars, n.body, w.watched
 FROM talks t
 JOIN events e ON e.id = t.event_id
@@ -38,7 +38,7 @@ func scanTalk(rows *sql.Rows) (*catalog.Talk, error) {
 	)
 	err := rows.Scan(&t.ID, &t.EventID, &t.Series, &t.Event, &t.Year,
 		&t.Title, &t.Abstract, &start, &t.DurationMinutes, &t.Track, &t.Room, &t.Language,
-		&t.Source.Name, &t.Source.URL, &t.Source.Key,
+		&t.Source.Name, &t.Source.URL, &t.Source.Key, &t.Withdrawn,
 		&stars, &note, &watched)
 	if err != nil {
 		return nil, err

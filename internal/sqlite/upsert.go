@@ -204,13 +204,13 @@ func newUpserter(ctx context.Context, tx *sql.Tx) (*upserter, error) {
 // prepared once per call.
 func upsertStatements() map[string]string {
 	return map[string]string{
-		"findTalk": `SELECT id, event_id, content_hash FROM talks WHERE source_key = ?`,
+		"findTalk": `SELECT id, event_id, content_hash, withdrawn FROM talks WHERE source_key = ?`,
 		"insertTalk": `INSERT INTO talks (source_key, event_id, year, title, abstract, start_at, start_unix,
-			duration_minutes, track, room, language, source_name, source_url, content_hash, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			duration_minutes, track, room, language, source_name, source_url, content_hash, withdrawn, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		"updateTalk": `UPDATE talks SET event_id = ?, year = ?, title = ?, abstract = ?, start_at = ?, start_unix = ?,
 			duration_minutes = ?, track = ?, room = ?, language = ?, source_name = ?, source_url = ?,
-			content_hash = ?, updated_at = ? WHERE id = ?`,
+			content_hash = ?, withdrawn = ?, updated_at = ? WHERE id = ?`,
 
 		"findSeries":   `SELECT id FROM series WHERE name = ?`,
 		"insertSeries": `INSERT INTO series (name) VALUES (?)`,
@@ -340,14 +340,17 @@ func (u *upserter) upsert(t *catalog.Talk) (id, eventID int64, out outcome, err 
 	}
 	var oldHash string
 	var oldEventID int64
-	found, err := u.lookup("findTalk", []any{t.Source.Key}, &id, &oldEventID, &oldHash)
+	var oldWithdrawn bool
+	found, err := u.lookup("findTalk", []any{t.Source.Key}, &id, &oldEventID, &oldHash, &oldWithdrawn)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 
 	out = unchanged
 	eventID = oldEventID
-	if !found || oldHash != hash {
+	// The flag is compared on its own because WithdrawMissing sets it
+	// without rehashing: a withdrawn talk that reappears must be rewritten.
+	if !found || oldHash != hash || oldWithdrawn != t.Withdrawn {
 		if eventID, err = u.eventID(t); err != nil {
 			return 0, 0, 0, err
 		}
@@ -355,7 +358,7 @@ func (u *upserter) upsert(t *catalog.Talk) (id, eventID int64, out outcome, err 
 		if found {
 			_, err = u.exec("updateTalk", eventID, t.Year, t.Title, t.Abstract, startText, startUnix,
 				t.DurationMinutes, t.Track, t.Room, t.Language, t.Source.Name, t.Source.URL,
-				hash, u.now, id)
+				hash, t.Withdrawn, u.now, id)
 			if err == nil {
 				err = u.clearChildren(id)
 			}
@@ -367,7 +370,7 @@ func (u *upserter) upsert(t *catalog.Talk) (id, eventID int64, out outcome, err 
 		} else {
 			id, err = u.insert("insertTalk", t.Source.Key, eventID, t.Year, t.Title, t.Abstract, startText, startUnix,
 				t.DurationMinutes, t.Track, t.Room, t.Language, t.Source.Name, t.Source.URL,
-				hash, u.now, u.now)
+				hash, t.Withdrawn, u.now, u.now)
 			out = inserted
 		}
 		if err != nil {

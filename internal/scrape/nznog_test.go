@@ -1,0 +1,201 @@
+package scrape
+
+import (
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+func TestNZNOGFixtures(t *testing.T) {
+	// Counts from the sources: 2020 has 19 table rows, one without a title
+	// (NCSC / GCSB) and one placeholder ("Various updates"); 2022 has 15
+	// "_Title_" lines (Hamid Maani gives two talks); 2024 has 14 "###"
+	// headings; 2025 has 16, and one more inside an HTML comment that the
+	// site does not show.
+	tests := []struct {
+		file, event, path string
+		count             int
+		sample            []nogWantTalk
+		abstract          map[string]string // title → a phrase its abstract holds
+	}{{
+		file: "nznog/nznog-2020-talks.md", event: "NZNOG 2020", path: "nznog talk table", count: 17,
+		sample: []nogWantTalk{
+			{title: "Buffers, Bufferbloat and BBR", speakers: "Geoff Huston (APNIC)"},
+			{title: "DNS64/NAT64 deployment", speakers: "Andrew Khoo"},
+			{title: "So you want to start a Wireless ISP?", speakers: "Daniel Millar (Go Wireless NZ / Merp NZ)"},
+			{title: "10G XGSPON", speakers: ""},
+		},
+	}, {
+		file: "nznog/nznog-2022-talks.md", event: "NZNOG 2022", path: `nznog "## Speaker" sections`, count: 15,
+		sample: []nogWantTalk{
+			{title: "When Politics & Submarine Cables Collide", speakers: "Jon Brewer"},
+			{title: "On Routing Security", speakers: "Geoff Huston (APNIC)"},
+			{title: "Network Testing with Virtual Devices", speakers: "Zhenxing (Beck) Lyu (Cisco)"},
+			{title: "Introducing Cloud Technologies to Radio Access Networks (RAN) with Open Source", speakers: "Timo Jokiaho (Red Hat)"},
+			{title: "The Road to 800G and Beyond", speakers: "Conrad Bullock (Arista); Noel Thompson (Arista)"},
+			{title: "Hawaiki Nui", speakers: "Hamid Maani (Hawaiki)"},
+			{title: "Datagrid", speakers: "Hamid Maani (Hawaiki)"},
+		},
+		abstract: map[string]string{"Datagrid": "Datagrid NZ intends", "Hawaiki Nui": "Hawaiki submarine cable"},
+	}, {
+		file: "nznog/nznog-2024-talks.md", event: "NZNOG 2024", path: `nznog "### Speaker - Title" list`, count: 14,
+		sample: []nogWantTalk{
+			{title: "Starlink", speakers: "Geoff Huston"},
+			{title: "Encryption", speakers: "Geoff Huston"},
+			{title: "Reannz-cassini malware disruption", speakers: "Dean Pemberton; Aaron Murrihy"},
+			{title: "Digital Safety", speakers: "Andy Prow; Barry Greene"},
+			{title: "Coherent optical transceivers - current capabilities and future possibilities", speakers: "Thomas Weible"},
+		},
+		abstract: map[string]string{"Starlink": "how it performs"},
+	}, {
+		file: "nznog/nznog-2025-talks.md", event: "NZNOG 2025", path: `nznog "### Speaker - Title" list`, count: 16,
+		sample: []nogWantTalk{
+			{title: "Communications Resilience", speakers: "Jon Brewer (Telco2)"},
+			{title: "Analyzing network reliability up to 800G - Impact of SNR thresholds on BER for Coherent (16QAM) and Non-Coherent (PAM4) high speed transceivers under environmental variations", speakers: "Thomas Weible (Flexoptix)"},
+			{title: "We're not in Kansas anymore: my experiences with IP geolocation", speakers: "Shane Alcock (Alcock Network Intelligence, IODA)"},
+			{title: "Resilient and Inclusive Networks: Ensuring communication for all in all times", speakers: "Craig Young (TUANZ); Vivian Chandra (TUANZ)"},
+			{title: "IP Quirks and Features", speakers: "Mark Smith"},
+			{title: "KINDNS: Promoting DNS Security Best Practices", speakers: "Champika Wijayatunga (ICANN)"},
+		},
+	}}
+	for _, tc := range tests {
+		t.Run(tc.event, func(t *testing.T) {
+			year := strings.TrimPrefix(tc.event, "NZNOG ")
+			pageURL := "https://nznog.org/conferences/nznog-" + year + "/talks"
+			res := nogParse(t, nznogAdapter{}, Page{URL: pageURL, Body: renderJekyll(t, tc.file)})
+			if res.Event != tc.event || res.Series != "NZNOG" || res.Path != tc.path {
+				t.Errorf("result %s/%s path %q, want NZNOG/%s path %q", res.Series, res.Event, res.Path, tc.event, tc.path)
+			}
+			if len(res.Talks) != tc.count {
+				t.Errorf("%d talks, want %d", len(res.Talks), tc.count)
+			}
+			nogCheckCommon(t, res, "nznog", pageURL, []string{"Terry Sweetser", "APNIC Update - TBC", "Various updates", "Video presentation"})
+			for _, want := range tc.sample {
+				nogCheckTalk(t, res, want)
+			}
+			for _, tk := range res.Talks {
+				if strconv.Itoa(tk.Year) != year {
+					t.Errorf("%q has year %d, want %s", tk.Title, tk.Year, year)
+				}
+			}
+			for title, phrase := range tc.abstract {
+				if got := nogTalk(t, res, title).Abstract; !strings.Contains(got, phrase) {
+					t.Errorf("%q: abstract %q lacks %q", title, got, phrase)
+				}
+			}
+		})
+	}
+}
+
+// TestNZNOGOwnPage runs without the shared fixtures: the 2024– layout
+// inside a site layout with a navigation heading outside <main>.
+func TestNZNOGOwnPage(t *testing.T) {
+	body := readFile(t, filepath.Join("testdata", "nznog", "talks.html"))
+	res := nogParse(t, nznogAdapter{}, Page{URL: "https://nznog.org/conferences/nznog-2031/talks", Body: body})
+	if res.Event != "NZNOG 2031" {
+		t.Fatalf("event %q, want NZNOG 2031", res.Event)
+	}
+	if len(res.Talks) != 2 {
+		t.Fatalf("%d talks, want 2 (the menu heading and the TBC slot are not talks)", len(res.Talks))
+	}
+	nogCheckTalk(t, res, nogWantTalk{title: "Fibre to the Farm - Lessons Learned", speakers: "Aroha Example (Rural Net)"})
+	nogCheckTalk(t, res, nogWantTalk{title: "Anycast everywhere", speakers: "Kiri Sample; Tama Test"})
+	farm := nogTalk(t, res, "Fibre to the Farm - Lessons Learned")
+	if want := "How we ran fibre across 40 km of paddocks.\n\nAroha has built rural networks for years."; farm.Abstract != want {
+		t.Errorf("abstract %q, want %q", farm.Abstract, want)
+	}
+	if farm.Source.Key != "nznog:NZNOG 2031:fibre to the farm lessons learned" {
+		t.Errorf("key %q", farm.Source.Key)
+	}
+}
+
+func TestNZNOGParseRefuses(t *testing.T) {
+	_, err := (nznogAdapter{}).Parse(t.Context(), Page{URL: "https://example.org/talks", Body: []byte("<html><title>Talks</title><body></body></html>")})
+	if catalog.ErrorCode(err) != catalog.EINVALID || !strings.Contains(catalog.ErrorMessage(err), "names no conference year") {
+		t.Errorf("page without a year: %v, want EINVALID naming the problem", err)
+	}
+}
+
+func TestNZNOGEditionURLs(t *testing.T) {
+	tests := []struct {
+		edition, want string
+	}{
+		{"2024", "https://nznog.org/conferences/nznog-2024/talks"},
+		{"nznog-2020", "https://nznog.org/conferences/nznog-2020/talks"},
+		{"NZNOG 2025", "https://nznog.org/conferences/nznog-2025/talks"},
+	}
+	for _, tc := range tests {
+		got, err := (nznogAdapter{}).EditionURLs(tc.edition)
+		if err != nil || len(got) != 1 || got[0] != tc.want {
+			t.Errorf("EditionURLs(%q) = %v, %v; want %s", tc.edition, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "24", "9", "twenty", "1850"} {
+		_, err := (nznogAdapter{}).EditionURLs(bad)
+		if catalog.ErrorCode(err) != catalog.EINVALID || !strings.Contains(catalog.ErrorMessage(err), "named by year") {
+			t.Errorf("EditionURLs(%q): %v, want EINVALID saying editions are years", bad, err)
+		}
+	}
+}
+
+func TestNZNOGMatch(t *testing.T) {
+	tests := []struct {
+		url, edition string
+		ok           bool
+	}{
+		{"https://nznog.org/conferences/nznog-2024/talks", "2024", true},
+		{"https://www.nznog.org/conferences/nznog-2020/talks/", "2020", true},
+		{"https://nznog.org/conferences/nznog-2022/talks.html", "2022", true},
+		{"https://nznog.org/conferences/nznog-2024/programme", "", false},
+		{"https://nznog.org/", "", false},
+		{"https://example.org/conferences/nznog-2024/talks", "", false},
+	}
+	for _, tc := range tests {
+		u, err := url.Parse(tc.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edition, ok := (nznogAdapter{}).Match(u)
+		if edition != tc.edition || ok != tc.ok {
+			t.Errorf("Match(%s) = %q, %v; want %q, %v", tc.url, edition, ok, tc.edition, tc.ok)
+		}
+	}
+}
+
+func TestNZNOGSplitSpeakerTitle(t *testing.T) {
+	tests := []struct {
+		heading, who, title string
+	}{
+		{"Geoff Huston  - Starlink", "Geoff Huston", "Starlink"},
+		{"Geoff Huston -  Encryption", "Geoff Huston", "Encryption"},
+		{"Dean Pemberton/ Aaron Murrihy  Reannz-cassini malware disruption", "Dean Pemberton/ Aaron Murrihy", "Reannz-cassini malware disruption"},
+		{"Thomas Weible  Coherent optical transceivers - current capabilities", "Thomas Weible", "Coherent optical transceivers - current capabilities"},
+		{"Thomas Weible - Analyzing up to 800G - Impact of SNR", "Thomas Weible", "Analyzing up to 800G - Impact of SNR"},
+		{"Brent Marquis – Chorus is going boost fibre", "Brent Marquis", "Chorus is going boost fibre"},
+	}
+	for _, tc := range tests {
+		who, title, ok := nogSplitSpeakerTitle(tc.heading)
+		if !ok || who != tc.who || title != tc.title {
+			t.Errorf("split(%q) = %q, %q, %v; want %q, %q", tc.heading, who, title, ok, tc.who, tc.title)
+		}
+	}
+	if _, _, ok := nogSplitSpeakerTitle("Keynote"); ok {
+		t.Errorf("a heading with no separator split")
+	}
+}
+
+func TestNZNOGInfo(t *testing.T) {
+	info := (nznogAdapter{}).Info()
+	if info.Name != "nznog" || info.Series != "NZNOG" || !info.Checked || len(info.URLPatterns) != 1 {
+		t.Errorf("Info() = %+v", info)
+	}
+	for _, f := range []string{"nznog-2020-talks.md", "nznog-2022-talks.md", "nznog-2024-talks.md", "nznog-2025-talks.md"} {
+		if !strings.Contains(info.CheckedAgainst, f) {
+			t.Errorf("CheckedAgainst %q does not name %s", info.CheckedAgainst, f)
+		}
+	}
+}

@@ -1,0 +1,201 @@
+package scrape
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/formats"
+)
+
+// Scrape fetches an edition's program pages through f, parses them with a,
+// follows a delegation to a format reader (DENOG 14+ publishes through
+// pretalx), and returns the talks found. Finding no talks at all is an
+// EINVALID error, so that a redesigned or broken page can never look like
+// an edition whose talks were all withdrawn.
+func Scrape(ctx context.Context, f *Fetcher, a Adapter, edition string) (*Result, error) {
+	name := a.Info().Name
+	urls, err := a.EditionURLs(edition)
+	if err != nil {
+		return nil, err
+	}
+	if len(urls) == 0 {
+		return nil, catalog.Errorf(catalog.EINVALID, "%s has no program page for edition %q", name, edition)
+	}
+	var results []*Result
+	for _, u := range urls {
+		r, err := fetchAndParse(ctx, f, a, u, edition)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, r)
+	}
+	return requireTalks(merge(results), strings.Join(urls, ", "))
+}
+
+// ScrapeURL scrapes one page: with the adapter whose Match claims it, else
+// with the generic fallback (structured data first, then the heuristic
+// agenda extractor). The Result's Path says which way it went.
+func ScrapeURL(ctx context.Context, f *Fetcher, rawURL string) (*Result, error) {
+	u, err := parseFetchURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if a, edition, ok := AdapterForURL(u); ok {
+		r, err := fetchAndParse(ctx, f, a, u.String(), edition)
+		if err != nil {
+			return nil, err
+		}
+		return requireTalks(r, u.String())
+	}
+	r, err := Generic(ctx, f, u.String())
+	if err != nil {
+		return nil, err
+	}
+	return requireTalks(r, u.String())
+}
+
+// ScrapeFile parses a saved program page with a, without the network; a nil
+// adapter uses the generic heuristic extractor. edition, if given, names
+// the edition and supplies the URL that relative links resolve against.
+// A page that delegates to another site (pretalx) cannot be finished from
+// a file and is an EINVALID error saying so.
+func ScrapeFile(ctx context.Context, a Adapter, path, edition string) (*Result, error) {
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return nil, catalog.Errorf(catalog.EINVALID, "read saved page: %v", err)
+	}
+	pageURL := ""
+	if a != nil && edition != "" {
+		if urls, err := a.EditionURLs(edition); err == nil && len(urls) > 0 {
+			pageURL = urls[0]
+		}
+	}
+	if a == nil {
+		r, err := ParseGeneric(ctx, pageURL, body)
+		if err != nil {
+			return nil, err
+		}
+		r.Path = "generic " + r.Path + " from " + path
+		return requireTalks(r, path)
+	}
+	r, err := a.Parse(ctx, Page{URL: pageURL, Edition: edition, Body: body})
+	if err != nil {
+		return nil, err
+	}
+	if r.Delegate != "" {
+		return nil, catalog.Errorf(catalog.EINVALID,
+			"%s hands its talks to %s, which needs the network; scrape %s %s without --from",
+			path, r.Delegate, a.Info().Name, edition)
+	}
+	if r.Path == "" {
+		r.Path = a.Info().Name + " page"
+	}
+	r.Path += " from " + path
+	return requireTalks(r, path)
+}
+
+// fetchAndParse fetches one page, parses it with a and follows a delegation.
+func fetchAndParse(ctx context.Context, f *Fetcher, a Adapter, pageURL, edition string) (*Result, error) {
+	resp, err := f.Get(ctx, pageURL)
+	if err != nil {
+		return nil, err
+	}
+	r, err := a.Parse(ctx, Page{URL: resp.FinalURL, Edition: edition, Body: resp.Body})
+	if err != nil {
+		return nil, err
+	}
+	if r.Path == "" {
+		r.Path = a.Info().Name + " page"
+	}
+	if r.Series == "" {
+		r.Series = a.Info().Series
+	}
+	if r.Delegate == "" {
+		return r, nil
+	}
+	d, err := Discover(ctx, f, r.Delegate)
+	if err != nil {
+		return nil, fmt.Errorf("%s delegates to %s: %w", pageURL, r.Delegate, err)
+	}
+	talks, err := readDiscovery(ctx, d, r.Series, r.Event)
+	if err != nil {
+		return nil, err
+	}
+	r.Talks = append(r.Talks, talks...)
+	r.Path += " → " + describeDiscovery(d)
+	return r, nil
+}
+
+// readDiscovery reads what Discover found with the formats package. Series
+// and event, when given, override what the document says, so that a
+// delegated pretalx schedule lands in the adapter's edition.
+func readDiscovery(ctx context.Context, d *Discovery, series, event string) ([]*catalog.Talk, error) {
+	var talks []*catalog.Talk
+	opts := formats.Options{Format: d.Format, Name: d.URL, Series: series, Event: event}
+	if opts.Format == "" {
+		opts.Format = formats.FormatAuto
+	}
+	_, err := formats.Read(ctx, bytes.NewReader(d.Body), opts, func(t *catalog.Talk) error {
+		talks = append(talks, t)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", d.URL, err)
+	}
+	return talks, nil
+}
+
+func describeDiscovery(d *Discovery) string {
+	s := d.Route + " " + d.URL
+	if d.Via != "" {
+		s += " (via " + d.Via + ")"
+	}
+	return s
+}
+
+// merge joins the results of an edition's pages into one.
+func merge(results []*Result) *Result {
+	if len(results) == 1 {
+		return results[0]
+	}
+	out := &Result{}
+	var paths []string
+	for _, r := range results {
+		if out.Series == "" {
+			out.Series = r.Series
+		}
+		if out.Event == "" {
+			out.Event = r.Event
+		}
+		out.Talks = append(out.Talks, r.Talks...)
+		if r.Path != "" && !slices.Contains(paths, r.Path) {
+			paths = append(paths, r.Path)
+		}
+	}
+	out.Path = strings.Join(paths, "; ")
+	return out
+}
+
+// requireTalks turns a result without talks into the error that protects
+// the catalog: nothing is upserted and nothing withdrawn.
+func requireTalks(r *Result, where string) (*Result, error) {
+	if len(r.Talks) > 0 {
+		if r.Event == "" {
+			r.Event = r.Talks[0].Event
+		}
+		if r.Series == "" {
+			r.Series = r.Talks[0].Series
+		}
+		return r, nil
+	}
+	what := r.Event
+	if what == "" {
+		what = "this page"
+	}
+	return nil, catalog.Errorf(catalog.EINVALID, "found no talks for %s at %s; nothing was changed", what, where)
+}
