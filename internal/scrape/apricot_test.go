@@ -35,3 +35,14 @@ func TestApricotEditionURLsByYear(t *testing.T) {
 		}
 	}
 }
+
+// A table without a header: time, title, speakers by position. The first
+// row names "talks" and "timelines" but is a talk, not column labels.
+func TestApricotParseWithoutHeader(t *testing.T) {
+	res := parseSiteFixture(t, apricotAdapter{}, "apricot/program-noheader.html", "https://2023.apricot.net/program/program/", "")
+	checkSiteTalks(t, "apricot", res.Talks, []wantTalk{
+		{title: "Lightning talks on routing timelines", speakers: []catalog.Speaker{{Name: "Sam Example"}}, minutes: 30},
+		{title: "Operations at an invented IX", speakers: []catalog.Speaker{{Name: "Kai Sample", Affiliation: "Example IX"}}, minutes: 30,
+			links: []catalog.Link{{Kind: catalog.LinkSlides, URL: "https://example.org/slides/ops.pdf"}}},
+	})
+}

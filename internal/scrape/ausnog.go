@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // agenda times are read in the venue's zone on any host
+	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -102,29 +103,51 @@ type agendaRow struct {
 	links    []catalog.Link
 }
 
-// agendaPatterns are the expressions a page is read with, compiled once a
-// parse rather than once a cell.
+// agendaPatterns are what a page is read with, built once a parse rather
+// than once a cell.
 type agendaPatterns struct {
-	breaks *regexp.Regexp // rows that are no talk
-	times  *regexp.Regexp // clock times
+	times   *regexp.Regexp  // clock times
+	aside   *regexp.Regexp  // parenthesised asides, "(sponsored by …)"
+	breaks  map[string]bool // words that make a row a break on their own
+	fillers map[string]bool // words a break title may also hold
 }
 
 func newAgendaPatterns() *agendaPatterns {
+	set := func(words ...string) map[string]bool {
+		m := make(map[string]bool, len(words))
+		for _, w := range words {
+			m[w] = true
+		}
+		return m
+	}
 	return &agendaPatterns{
-		breaks: regexp.MustCompile(`^(?:\W*)(?:morning |afternoon |coffee |tea |lunch |networking |comfort )?` +
-			`(?:break|coffee|tea|lunch|breakfast|registration|registrations|dinner|refreshments|pausa|café|cafe|comida|almuerzo|registro|acreditaci[oó]n|descanso|kaffeepause|mittagspause|end of day|close)\b`),
 		times: regexp.MustCompile(`(?i)\b(\d{1,2})[:.h](\d{2})\s*([ap]\.?m\.?)?`),
+		aside: regexp.MustCompile(`\([^()]*\)`),
+		breaks: set("break", "breaks", "coffee", "tea", "lunch", "breakfast", "registration", "registrations",
+			"dinner", "refreshments", "pausa", "café", "cafe", "comida", "almuerzo", "registro", "acreditación",
+			"acreditacion", "acreditaciones", "descanso", "kaffeepause", "mittagspause", "mittagessen", "registrierung"),
+		fillers: set("morning", "afternoon", "networking", "comfort", "and", "y", "und", "de", "the", "light",
+			"short", "long", "welcome", "badge", "pickup", "pick", "up", "snacks", "snack", "drinks", "mañana", "tarde"),
 	}
 }
 
-// isBreak reports rows that are no talk: breaks, meals, registration.
-// Only short titles count, so that "Lunch-time BGP incidents" stays a talk.
+// isBreak reports rows that are no talk: breaks, meals, registration. The
+// title must be made of such words only (asides in parentheses aside), so
+// that "Lunch-time BGP incidents" stays a talk.
 func (p *agendaPatterns) isBreak(title string) bool {
-	t := strings.ToLower(catalog.CleanText(title))
-	if len(strings.Fields(t)) > 5 {
-		return false
+	t := strings.ToLower(p.aside.ReplaceAllString(title, " "))
+	words := strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })
+	found := false
+	for _, w := range words {
+		switch {
+		case p.breaks[w]:
+			found = true
+		case p.fillers[w]:
+		default:
+			return false
+		}
 	}
-	return p.breaks.MatchString(t)
+	return found
 }
 
 // agendaOptions says how to read a page's agenda tables.
@@ -300,8 +323,14 @@ func readAgendaTable(table *goquery.Selection, opts agendaOptions, day *time.Tim
 // headerColumns reads a header row; ok is false when the row is not one.
 func headerColumns(cells *goquery.Selection) (agendaColumns, bool) {
 	c := agendaColumns{time: -1, title: -1, speaker: -1, files: -1, room: -1}
+	labels := true
 	cells.Each(func(i int, cell *goquery.Selection) {
 		h := strings.ToLower(catalog.CleanText(cell.Text()))
+		// Column labels are short and hold no clock time; a row with a
+		// "Lightning talks" title at "09:00" is not a header.
+		if len(strings.Fields(h)) > 4 || strings.ContainsAny(h, "0123456789") {
+			labels = false
+		}
 		switch {
 		case h == "":
 		case containsAny(h, "time", "hora", "zeit", "when"):
@@ -316,7 +345,7 @@ func headerColumns(cells *goquery.Selection) (agendaColumns, bool) {
 			setOnce(&c.title, i)
 		}
 	})
-	if c.title < 0 || (c.time < 0 && c.speaker < 0) {
+	if !labels || c.title < 0 || (c.time < 0 && c.speaker < 0) {
 		return c, false
 	}
 	return c, true

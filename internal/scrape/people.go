@@ -2,7 +2,6 @@ package scrape
 
 import (
 	"html"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -24,7 +23,7 @@ func ParseSpeakers(s string) []catalog.Speaker {
 		return []catalog.Speaker{}
 	}
 	var out []catalog.Speaker
-	for _, group := range speakerSeparators().Split(s, -1) {
+	for _, group := range splitPeople(s) {
 		out = append(out, parseSpeakerGroup(group)...)
 	}
 	speakers := out[:0]
@@ -38,11 +37,22 @@ func ParseSpeakers(s string) []catalog.Speaker {
 	return speakers
 }
 
-// speakerSeparators splits between people: slashes, ampersands, "and",
-// "und", "y", "et" and semicolons. Commas are handled per group because
-// they may also separate a name from its affiliation.
-func speakerSeparators() *regexp.Regexp {
-	return regexp.MustCompile(`\s*(?:/|&|;|\+)\s*|\s+(?:and|und|y|et)\s+|,\s*(?:and|und)\s+`)
+// splitPeople splits between people: slashes, ampersands, semicolons,
+// plus signs and the words "and", "und", "y", "et" (also after a comma).
+// Commas are left to parseSpeakerGroup because they may also separate a
+// name from its affiliation. s is already white-space normalised. Plain
+// string operations: this runs for every row of every page scraped.
+func splitPeople(s string) []string {
+	for _, word := range []string{", and ", ", und ", " and ", " und ", " y ", " et "} {
+		s = strings.ReplaceAll(s, word, "/")
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool {
+		return r == '/' || r == '&' || r == ';' || r == '+'
+	})
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
 }
 
 // parseSpeakerGroup reads one group: "Name (Org)", "Name - Org", or a comma
@@ -51,8 +61,8 @@ func parseSpeakerGroup(group string) []catalog.Speaker {
 	group = strings.TrimSpace(group)
 	parts := splitOutsideParens(group)
 	if len(parts) == 1 {
-		if m := parenAffiliation().FindStringSubmatch(group); m != nil {
-			return []catalog.Speaker{{Name: m[1], Affiliation: m[2]}}
+		if name, org, ok := cutParenAffiliation(group); ok {
+			return []catalog.Speaker{{Name: name, Affiliation: org}}
 		}
 		for _, dash := range []string{" - ", " – ", " — ", " | "} {
 			if name, org, ok := strings.Cut(group, dash); ok && looksLikePerson(name) {
@@ -64,8 +74,8 @@ func parseSpeakerGroup(group string) []catalog.Speaker {
 	var out []catalog.Speaker
 	for i := 0; i < len(parts); i++ {
 		part := parts[i]
-		if m := parenAffiliation().FindStringSubmatch(part); m != nil {
-			out = append(out, catalog.Speaker{Name: m[1], Affiliation: m[2]})
+		if name, org, ok := cutParenAffiliation(part); ok {
+			out = append(out, catalog.Speaker{Name: name, Affiliation: org})
 			continue
 		}
 		if i+1 < len(parts) {
@@ -104,8 +114,22 @@ func splitOutsideParens(s string) []string {
 	return append(parts, strings.TrimSpace(s[start:]))
 }
 
-func parenAffiliation() *regexp.Regexp {
-	return regexp.MustCompile(`^(.+?)\s*\(([^()]+)\)$`)
+// cutParenAffiliation reads "Name (Org)": a trailing parenthesis with no
+// parentheses inside it, after a non-empty name.
+func cutParenAffiliation(s string) (name, org string, ok bool) {
+	if !strings.HasSuffix(s, ")") {
+		return "", "", false
+	}
+	open := strings.LastIndexByte(s, '(')
+	if open <= 0 {
+		return "", "", false
+	}
+	org = s[open+1 : len(s)-1]
+	name = strings.TrimSpace(s[:open])
+	if name == "" || org == "" || strings.ContainsAny(org, "()") {
+		return "", "", false
+	}
+	return name, org, true
 }
 
 // looksLikePerson: two to four words, each starting with a capital letter
