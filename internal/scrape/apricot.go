@@ -61,13 +61,7 @@ func (a apricotAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	edition := page.Edition
-	if edition == "" {
-		edition = editionFromURL(a, page.URL)
-	}
-	if edition == "" {
-		edition = firstMatch(`(?i)apricot\s*-?\s*((?:19|20)\d\d)\b`, doc.Find("title").Text())
-	}
+	edition := pageEdition(a, page, doc, `(?i)apricot\s*-?\s*((?:19|20)\d\d)\b`)
 	if edition == "" {
 		return nil, catalog.Errorf(catalog.EINVALID, "apricot: cannot tell the year of %s; name it, e.g. 2024", page.URL)
 	}

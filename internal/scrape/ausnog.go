@@ -815,3 +815,16 @@ func setOnce(p *int, i int) {
 		*p = i
 	}
 }
+
+// pageEdition is the edition a page is of: the one asked for, else what the
+// adapter reads from the page's URL, else the first match of titlePattern
+// in the page's <title>. "" when none says.
+func pageEdition(a Adapter, page Page, doc *goquery.Document, titlePattern string) string {
+	if page.Edition != "" {
+		return page.Edition
+	}
+	if e := editionFromURL(a, page.URL); e != "" {
+		return e
+	}
+	return firstMatch(titlePattern, doc.Find("title").Text())
+}

@@ -56,13 +56,7 @@ func (a esnogAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	edition := page.Edition
-	if edition == "" {
-		edition = editionFromURL(a, page.URL)
-	}
-	if edition == "" {
-		edition = firstMatch(`(?i)(?:esnog|gore)\s*-?\s*(\d{1,3})\b`, doc.Find("title").Text())
-	}
+	edition := pageEdition(a, page, doc, `(?i)(?:esnog|gore)\s*-?\s*(\d{1,3})\b`)
 	if edition == "" {
 		return nil, catalog.Errorf(catalog.EINVALID, "esnog: cannot tell the meeting number of %s; name it, e.g. 33", page.URL)
 	}

@@ -71,13 +71,7 @@ func (a nanogAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	edition := page.Edition
-	if edition == "" {
-		edition = editionFromURL(a, page.URL)
-	}
-	if edition == "" {
-		edition = firstMatch(`(?i)nanog\s*-?\s*(\d{1,3})\b`, doc.Find("title").Text())
-	}
+	edition := pageEdition(a, page, doc, `(?i)nanog\s*-?\s*(\d{1,3})\b`)
 	if edition == "" {
 		return nil, catalog.Errorf(catalog.EINVALID, "nanog: cannot tell the meeting number of %s; name it, e.g. 89", page.URL)
 	}

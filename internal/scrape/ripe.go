@@ -65,13 +65,7 @@ func (a ripeAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	edition := page.Edition
-	if edition == "" {
-		edition = editionFromURL(a, page.URL)
-	}
-	if edition == "" {
-		edition = firstMatch(`(?i)\bripe\s*(\d{1,3})\b`, doc.Find("title").Text())
-	}
+	edition := pageEdition(a, page, doc, `(?i)\bripe\s*(\d{1,3})\b`)
 	n, err := strconv.Atoi(edition)
 	if err != nil {
 		return nil, catalog.Errorf(catalog.EINVALID, "ripe: cannot tell the meeting number of %s; name it, e.g. 88", page.URL)
