@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,6 +28,12 @@ import (
 //     a "Lightning Talks" section of `Title - Speaker` headings;
 //   - DENOG 9: per-day tables (Zeit "13:15-13:45" | title with a PDF link |
 //     Sprecher), and details as <strong>Title</strong> … <em>Speaker, Org</em>;
+//   - DENOG 10: a slides page, "| Programm | | Slides | | Recording" and
+//     rows of `»Title« | | [ <a>Slides</a> ] | | [ <a>Recording</a> ]`:
+//     no times and no speakers, but the slide files are named after the
+//     slot ("day1_1330-On_Observability.pdf"). Its delimiter row has one
+//     cell too few, so the site serves it as a paragraph of pipe-separated
+//     lines rather than a table; both forms are read;
 //   - DENOG 12: a recordings page, Markdown tables (Time | "Title (Speaker)"
 //     | slides | recording) under "Monday, November 9th";
 //   - DENOG 14+: only a <pretalx-schedule> widget, handed on as a Delegate.
@@ -54,6 +61,7 @@ func (denogAdapter) Info() SourceInfo {
 			"https://www.denog.de/de/meetings/denog<N>/agenda/",
 			"https://www.denog.de/en/meetings/denog<N>/agenda/",
 			"https://www.denog.de/de/meetings/denog12/recordings/",
+			"https://www.denog.de/de/meetings/denog10/programm2/",
 		},
 		Editions:       "N → DENOG<N> (1, 2, …); 14 and later through the pretalx schedule the agenda page embeds",
 		Checked:        true,
@@ -123,6 +131,9 @@ func (denogAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 	doc.Find("table").Each(func(_ int, table *goquery.Selection) {
 		p.table(table)
 	})
+	fromTables := len(p.talks)
+	p.programmeLines(doc)
+	programme := len(p.talks) > fromTables
 	for _, t := range lightning {
 		p.add(t)
 	}
@@ -131,13 +142,16 @@ func (denogAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 	if n == denogRecordingsOnly {
 		res.Path = "denog recordings table"
 	}
+	if programme {
+		res.Path = "denog slides list"
+	}
 	return res, nil
 }
 
 // denogPatterns are the regular expressions a parse uses, compiled once a
 // page rather than once a row (the package keeps no state between calls).
 type denogPatterns struct {
-	notATalk, trailingParens, emptyParens, timeRange, quotedHeading *regexp.Regexp
+	notATalk, trailingParens, emptyParens, timeRange, quotedHeading, daySlotFile *regexp.Regexp
 }
 
 func newDenogPatterns() denogPatterns {
@@ -147,6 +161,7 @@ func newDenogPatterns() denogPatterns {
 		emptyParens:    nogEmptyParens(),
 		timeRange:      nogTimeRange(),
 		quotedHeading:  nogQuotedHeading(),
+		daySlotFile:    regexp.MustCompile(`(?i)^day(\d{1,2})[_ -]+(\d{2})(\d{2})(?:\D|$)`),
 	}
 }
 
@@ -269,6 +284,9 @@ func denogIsSpeaker(s string, speakers []catalog.Speaker) bool {
 // denogColumns says which table column holds what; -1 when absent.
 type denogColumns struct {
 	start, end, title, speaker int
+	// programme is set by DENOG10's "Programm" header: a table with no
+	// time column whose starts come from the slide file names.
+	programme bool
 }
 
 func denogTableColumns(header *goquery.Selection) (denogColumns, bool) {
@@ -282,13 +300,15 @@ func denogTableColumns(header *goquery.Selection) (denogColumns, bool) {
 			cols.end = i
 		case h == "autor" || h == "presenter" || h == "sprecher" || h == "speaker" || h == "referent":
 			cols.speaker = i
+		case h == "programm" || h == "programme" || h == "program":
+			cols.title, cols.programme = i, true
 		case cols.title < 0 && (h == "titel" || h == "title" || h == "" || denogDayHeader().MatchString(h)):
 			// DENOG9 heads the title column with the day ("23.11."),
 			// DENOG12 leaves it blank.
 			cols.title = i
 		}
 	})
-	return cols, cols.start >= 0 && cols.title >= 0
+	return cols, cols.title >= 0 && (cols.start >= 0 || cols.programme)
 }
 
 // table reads one agenda table; tables that are not agendas are ignored.
@@ -374,8 +394,91 @@ func (p *denogPage) row(row *goquery.Selection, cols denogColumns, day time.Time
 		if okEnd && end.After(start) {
 			t.DurationMinutes = int(end.Sub(start) / time.Minute)
 		}
+	} else if cols.start < 0 {
+		t.Start, _ = p.startFromFiles(t.Links)
 	}
 	return t
+}
+
+// programmeLines reads DENOG10's slides page as the site serves it: a
+// paragraph whose lines are the rows of a Markdown table that did not
+// render, headed by a "| Programm | … |" line.
+func (p *denogPage) programmeLines(doc *goquery.Document) {
+	doc.Find("p").Each(func(_ int, para *goquery.Selection) {
+		if para.Closest("table").Length() > 0 || !strings.Contains(para.Text(), "|") {
+			return
+		}
+		inner, err := para.Html()
+		if err != nil {
+			return
+		}
+		headed := false
+		for _, line := range strings.Split(inner, "\n") {
+			frag, err := goquery.NewDocumentFromReader(strings.NewReader(line))
+			if err != nil {
+				continue
+			}
+			text := strings.TrimPrefix(strings.TrimSpace(frag.Text()), "|")
+			first, _, isRow := strings.Cut(text, "|")
+			first = catalog.CleanText(first)
+			if !isRow {
+				continue
+			}
+			if !headed {
+				switch strings.ToLower(first) {
+				case "programm", "programme", "program":
+					headed = true
+				}
+				continue
+			}
+			title := denogUnquote(first)
+			if title == "" || strings.Trim(title, "-: ") == "" || strings.HasPrefix(title, "[") || p.re.notATalk.MatchString(strings.ToLower(title)) {
+				continue
+			}
+			t := &catalog.Talk{Title: title, Speakers: []catalog.Speaker{}, Links: nogRowLinks(frag.Selection, p.sourceURL)}
+			t.Start, _ = p.startFromFiles(t.Links)
+			p.add(t)
+		}
+	})
+}
+
+// startFromFiles reads a talk's slot from its slide file's name,
+// "day2_0930_…" being the second day at 9:30; false when no link is so
+// named or the meeting's first day is not known.
+func (p *denogPage) startFromFiles(links []catalog.Link) (time.Time, bool) {
+	if p.known.IsZero() {
+		return time.Time{}, false
+	}
+	for _, l := range links {
+		u, err := url.Parse(l.URL)
+		if err != nil {
+			continue
+		}
+		m := p.re.daySlotFile.FindStringSubmatch(path.Base(u.Path))
+		if m == nil {
+			continue
+		}
+		day, _ := strconv.Atoi(m[1])
+		h, _ := strconv.Atoi(m[2])
+		mi, _ := strconv.Atoi(m[3])
+		if day < 1 || day > 7 || h > 23 || mi > 59 {
+			continue
+		}
+		k := p.known
+		return time.Date(k.Year(), k.Month(), k.Day()+day-1, h, mi, 0, 0, p.loc), true
+	}
+	return time.Time{}, false
+}
+
+// denogUnquote takes the guillemets off DENOG10's »Title«.
+func denogUnquote(title string) string {
+	title = catalog.CleanText(title)
+	for _, q := range [][2]string{{"»", "«"}, {"«", "»"}} {
+		if strings.HasPrefix(title, q[0]) && strings.HasSuffix(title, q[1]) {
+			return catalog.CleanText(strings.TrimSuffix(strings.TrimPrefix(title, q[0]), q[1]))
+		}
+	}
+	return title
 }
 
 // tableDay finds the day a table is for: the date in the nearest heading
@@ -514,20 +617,29 @@ func (p *denogPage) titleText(cell *goquery.Selection) string {
 	})
 	text := nogCellText(c)
 	text = p.re.emptyParens.ReplaceAllString(text, "")
-	return catalog.CleanText(text)
+	return denogUnquote(text)
 }
 
 // denogNotATalk matches rows that are not talks: breaks, meals,
 // registration, opening and closing, social events, the association's
 // meetings, and the "Lightning Talks" slot whose talks are listed elsewhere.
+//
+// Opening, welcome and closing slots are matched as whole titles ("DENOG13
+// Opening", "Closing Day 1", "Workshop opening & introduction", "Welcome
+// Notes", "Opening/Welcome Words") so that a talk which merely starts with
+// such a word ("Opening up the looking glass", "Closing the gap …") stays a
+// talk.
 func denogNotATalk() *regexp.Regexp {
-	return regexp.MustCompile(`^(lightning talks?\b|welcome\b|opening\b|closing\b|abschluss\b|newcomer\b|introduction to venueless)` +
+	const slot = `^(?:(?:denog\s*\d*|workshop|conference|meeting)\s+)?(?:opening|welcome|closing)(?:\s*(?:/|&|and|und)\s*(?:opening|welcome|closing))*` +
+		`(?:\s+(?:notes?|talk|remarks|words|session|day\s*\d+|tag\s*\d+|(?:&|and|und)\s+(?:introduction|einführung)|to\s+denog\s*\d*|denog\s*\d*))*$`
+	return regexp.MustCompile(slot +
+		`|^(lightning talks?\b|abschluss\b|newcomer\b|introduction to venueless|social$)` +
 		`|registration|anmeldung|coffee|kaffee|pause\b|\bbreak\b|lunch|mittagessen|abendessen|dinner` +
 		`|social event|get ?together|begrüßung|eröffnung|vereinsgründung|mitgliederversammlung|general meeting|farewell|denog\d* closing`)
 }
 
 func denogPathPattern() *regexp.Regexp {
-	return regexp.MustCompile(`^/(?:de|en)/meetings/denog(\d+)/(?:agenda|recordings)(?:/|\.html)?$`)
+	return regexp.MustCompile(`^/(?:de|en)/meetings/denog(\d+)/(?:agenda|recordings|programm\d*)(?:/|\.html)?$`)
 }
 
 func denogDayHeader() *regexp.Regexp {
@@ -687,7 +799,7 @@ func nogClockOn(day time.Time, clock string, loc *time.Location) (time.Time, boo
 	if day.IsZero() {
 		return time.Time{}, false
 	}
-	hours, minutes, ok := strings.Cut(strings.TrimSpace(clock), ":")
+	hours, minutes, ok := strings.Cut(nogClockText(clock), ":")
 	if !ok || len(hours) < 1 || len(hours) > 2 || len(minutes) != 2 {
 		return time.Time{}, false
 	}
@@ -697,6 +809,18 @@ func nogClockOn(day time.Time, clock string, loc *time.Location) (time.Time, boo
 		return time.Time{}, false
 	}
 	return time.Date(day.Year(), day.Month(), day.Day(), h, mi, 0, 0, loc), true
+}
+
+// nogClockText writes the clock forms the pages use ("9:30", "10.30h",
+// "0915", "14.00 Uhr") as "H:MM".
+func nogClockText(clock string) string {
+	s := strings.ToLower(strings.TrimSpace(clock))
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(s, "uhr"), "h"))
+	s = strings.Replace(s, ".", ":", 1)
+	if len(s) == 4 && strings.Trim(s, "0123456789") == "" {
+		s = s[:2] + ":" + s[2:]
+	}
+	return s
 }
 
 // nogCellText is an element's text with <br> read as a line break, so that

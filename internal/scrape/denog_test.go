@@ -309,6 +309,7 @@ func TestDENOGMatch(t *testing.T) {
 		{"https://denog.de/en/meetings/denog13/agenda", "13", true},
 		{"https://www.denog.de/de/meetings/denog12/recordings/", "12", true},
 		{"https://www.denog.de/de/meetings/denog8/agenda.html", "8", true},
+		{"https://www.denog.de/de/meetings/denog10/programm2/", "10", true},
 		{"https://www.denog.de/de/meetings/denog9/", "", false},
 		{"https://www.denog.de/de/archiv.html", "", false},
 		{"https://example.org/de/meetings/denog9/agenda/", "", false},
@@ -334,6 +335,98 @@ func TestDENOGInfo(t *testing.T) {
 	for _, f := range []string{"denog1_agenda.md", "denog9_agenda.md", "denog12_recordings.md", "denog15_agenda.md"} {
 		if !strings.Contains(info.CheckedAgainst, f) {
 			t.Errorf("CheckedAgainst %q does not name %s", info.CheckedAgainst, f)
+		}
+	}
+}
+
+// TestDENOGOwnLayouts runs without the shared fixtures, on lookalikes of
+// pages checked by hand: DENOG10's slides list (served as a paragraph of
+// pipe-separated lines, and the same rows as a real table) and DENOG13's
+// recordings page with its opening, closing and social rows.
+func TestDENOGOwnLayouts(t *testing.T) {
+	tests := []struct {
+		name, file, url, event, path string
+		count                        int
+		absent                       []string
+		sample                       []nogWantTalk
+	}{{
+		name: "slides list", file: "slides-list.md", url: "https://www.denog.de/de/meetings/denog10/agenda/", event: "DENOG10", path: "denog slides list", count: 4,
+		absent: []string{"DENOG10 Opening", "DENOG10 closing", "Programm", "---"},
+		sample: []nogWantTalk{
+			// Starts come from "day1_1330-…" with DENOG10's first day.
+			{"Counting Packets by Hand", "", "2018-11-21T13:30:00+01:00", 0, "slides,video"},
+			{"Opening up the looking glass - a tour", "", "2018-11-21T14:00:00+01:00", 0, "slides"},
+			{"Closing the gap: BGP, slowly", "", "2018-11-22T09:15:00+01:00", 0, "slides"},
+			{"A talk nobody named a file for", "", "", 0, "slides"},
+		},
+	}, {
+		name: "programm table", file: "programm-table.md", url: "https://www.denog.de/de/meetings/denog10/agenda/", event: "DENOG10", path: "denog agenda table", count: 2,
+		absent: []string{"Opening"},
+		sample: []nogWantTalk{
+			{"Counting Packets by Hand", "", "2018-11-21T13:30:00+01:00", 0, "slides"},
+			{"Fibre Splicing for Managers", "", "2018-11-22T10:00:00+01:00", 0, "slides,video"},
+		},
+	}, {
+		name: "recordings", file: "recordings.md", url: "https://www.denog.de/de/meetings/denog13/recordings/", event: "DENOG13", path: "denog agenda table", count: 4,
+		absent: []string{"DENOG13 Opening", "Workshop opening", "Closing Day", "Welcome Day", "DENOG13 closing"},
+		sample: []nogWantTalk{
+			// "10.30h" times, on days whose headings carry no year.
+			{"Cabling the Lab", "", "2021-11-07T11:00:00+01:00", 0, "video"},
+			{"Opening up the looking glass", "", "2021-11-08T13:00:00+01:00", 0, "slides,video"},
+			{"The Social Side of Peering", "", "2021-11-08T13:30:00+01:00", 0, "video"},
+			{"Closing the gap: BGP, slowly", "", "2021-11-09T10:10:00+01:00", 0, "video"},
+		},
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body := renderJekyll(t, filepath.Join("testdata", "denog", tc.file))
+			res := nogParse(t, denogAdapter{}, Page{URL: tc.url, Body: body})
+			if res.Event != tc.event || res.Path != tc.path {
+				t.Errorf("event %q path %q, want %q path %q", res.Event, res.Path, tc.event, tc.path)
+			}
+			if len(res.Talks) != tc.count {
+				var titles []string
+				for _, tk := range res.Talks {
+					titles = append(titles, tk.Title)
+				}
+				t.Errorf("%d talks %q, want %d", len(res.Talks), titles, tc.count)
+			}
+			nogCheckCommon(t, res, "denog", tc.url, tc.absent)
+			for _, want := range tc.sample {
+				nogCheckTalk(t, res, want)
+			}
+		})
+	}
+	res := nogParse(t, denogAdapter{}, Page{URL: "https://www.denog.de/de/meetings/denog13/recordings/", Body: renderJekyll(t, filepath.Join("testdata", "denog", "recordings.md"))})
+	if got := nogTalk(t, res, "Opening up the looking glass").Links[0].URL; got != "https://www.denog.de/media/lg.pdf" {
+		t.Errorf("slides at %q, want the link resolved against the page", got)
+	}
+}
+
+// TestDENOGNotATalk pins the organisational-slot filter: whole-title
+// opening, welcome, closing and social slots go; talks that merely start
+// with or contain those words stay.
+func TestDENOGNotATalk(t *testing.T) {
+	re := denogNotATalk()
+	slots := []string{
+		"DENOG13 Opening", "DENOG 13 Opening", "Workshop opening & introduction", "Social", "Closing Day 1",
+		"Welcome Day 2", "Welcome Notes", "Opening/Welcome Words", "Closing", "Closing Talk", "DENOG12 Closing",
+		"Welcome to DENOG14", "Opening", "Social Event in the foyer", "Coffee Break", "Lightning Talks", "Newcomer Session",
+	}
+	talks := []string{
+		"Opening up the looking glass", "Closing the gap: BGP, slowly", "Welcome to the world of SRv6",
+		"The Social Side of Peering", "Social engineering your NOC", "Workshop: opening BGP sessions safely",
+		"DENOG Opening Doors for Newcomers", "Open Source Network Tester", "Breaking BGP for fun",
+		"A practical introduction to peering", "Peering Manager: A practical introduction",
+	}
+	for _, s := range slots {
+		if !re.MatchString(strings.ToLower(s)) {
+			t.Errorf("%q is kept as a talk, want it dropped", s)
+		}
+	}
+	for _, s := range talks {
+		if re.MatchString(strings.ToLower(s)) {
+			t.Errorf("%q is dropped, want it kept as a talk", s)
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
+	_ "time/tzdata" // talk times must not depend on the host's zoneinfo
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -15,16 +17,23 @@ import (
 )
 
 // NZNOG publishes a talks page per conference on nznog.org, rendered from
-// Markdown in one of three layouts:
+// Markdown in one of these layouts:
 //
+//   - 2019: a programme page, one table (When | Who | What) per day under a
+//     "## Thursday Jan 31, 2019" heading, When as "0915", Who as bold
+//     names joined by <br/> with "Name (Org)" affiliations; breaks and the
+//     conference's own slots are rows without a speaker;
 //   - 2020: a table Speaker | Affiliation | Title;
 //   - 2022: "## Speaker" then the affiliation, then each talk as an
 //     italic title line followed by its abstract (one speaker may have two);
 //   - 2024–: "### Speaker - Title", then "**Affiliation**", then the
 //     abstract. In 2024 some headings separate speaker and title with two
-//     spaces instead of " - ".
+//     spaces instead of " - ";
+//   - 2026: "### Speaker" alone, then "**Title**" (sometimes "**Title:
+//     Real Title**"), then the abstract.
 //
-// The pages carry no times: they list accepted talks, not the schedule.
+// Only the programme pages carry times (Pacific/Auckland); the talks pages
+// list accepted talks, not the schedule.
 const (
 	nznogName     = "nznog"
 	nznogSeries   = "NZNOG"
@@ -32,6 +41,7 @@ const (
 	// nznogFirstYear bounds the editions: NZNOG has met yearly since 1999.
 	nznogFirstYear = 1999
 	nznogLastYear  = 2100
+	nznogTimeZone  = "Pacific/Auckland"
 )
 
 // nznogAdapter reads nznog.org talk lists. It keeps no state.
@@ -41,7 +51,7 @@ func (nznogAdapter) Info() SourceInfo {
 	return SourceInfo{
 		Name:           nznogName,
 		Series:         nznogSeries,
-		URLPatterns:    []string{"https://nznog.org/conferences/nznog-<YEAR>/talks"},
+		URLPatterns:    []string{"https://nznog.org/conferences/nznog-<YEAR>/talks", "https://nznog.org/conferences/nznog-<YEAR>/programme"},
 		Editions:       "YEAR → NZNOG <YEAR> (e.g. 2024 → NZNOG 2024)",
 		Checked:        true,
 		CheckedAgainst: nznogFixtures,
@@ -63,7 +73,7 @@ func (nznogAdapter) Match(u *url.URL) (string, bool) {
 	if strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") != "nznog.org" {
 		return "", false
 	}
-	m := regexp.MustCompile(`^/conferences/nznog-(\d{4})/talks(?:/|\.html)?$`).FindStringSubmatch(strings.ToLower(u.Path))
+	m := regexp.MustCompile(`^/conferences/nznog-(\d{4})/(?:talks|programme)(?:/|\.html)?$`).FindStringSubmatch(strings.ToLower(u.Path))
 	if m == nil {
 		return "", false
 	}
@@ -91,6 +101,13 @@ func (nznogAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 	switch {
 	case p.table(content):
 		res.Path = "nznog talk table"
+	case content.Find("table").Length() > 0 && nznogIsProgramme(content):
+		loc, err := time.LoadLocation(nznogTimeZone)
+		if err != nil {
+			return nil, fmt.Errorf("nznog: load time zone %s: %w", nznogTimeZone, err)
+		}
+		p.programme(content, loc)
+		res.Path = "nznog programme table"
 	case content.Find("h3").Length() > 0:
 		p.speakerTitleHeadings(content)
 		res.Path = "nznog \"### Speaker - Title\" list"
@@ -171,6 +188,9 @@ func (p *nznogPage) table(content *goquery.Selection) bool {
 // speakerTitleHeadings reads the 2024– layout.
 func (p *nznogPage) speakerTitleHeadings(content *goquery.Selection) {
 	content.Find("h3").Each(func(_ int, h *goquery.Selection) {
+		if p.speakerHeading(h) {
+			return
+		}
 		who, title, ok := nogSplitSpeakerTitle(h.Text())
 		if !ok {
 			return
@@ -192,6 +212,165 @@ func (p *nznogPage) speakerTitleHeadings(content *goquery.Selection) {
 		t.Abstract = strings.Join(abstract, "\n\n")
 		p.add(t)
 	})
+}
+
+// speakerHeading reads a 2026 entry, "### Speaker" over "**Title**";
+// false when h is not one (the heading also names the title, or no bold
+// title line follows).
+func (p *nznogPage) speakerHeading(h *goquery.Selection) bool {
+	if _, _, split := nogSplitSpeakerTitle(h.Text()); split {
+		return false
+	}
+	title, ok := nznogAffiliationLine(h.Next())
+	if !ok {
+		return false
+	}
+	title = regexp.MustCompile(`(?i)^title\s*:\s*`).ReplaceAllString(title, "")
+	t := &catalog.Talk{Title: title, Speakers: ParseSpeakers(h.Text()), Links: []catalog.Link{}}
+	var abstract []string
+	for s := h.Next().Next(); s.Length() > 0 && !s.Is("h1, h2, h3"); s = s.Next() {
+		t.Links = append(t.Links, nogRowLinks(s, p.sourceURL)...)
+		if text := strings.TrimSpace(s.Text()); text != "" {
+			abstract = append(abstract, text)
+		}
+	}
+	t.Abstract = strings.Join(abstract, "\n\n")
+	p.add(t)
+	return true
+}
+
+// nznogIsProgramme reports whether the page's first table is a 2019
+// programme, headed When | Who | What.
+func nznogIsProgramme(content *goquery.Selection) bool {
+	cols := nznogProgrammeColumns(content.Find("table").First())
+	return cols[0] >= 0 && cols[2] >= 0
+}
+
+// nznogProgrammeColumns finds the When, Who and What columns; -1 when
+// absent.
+func nznogProgrammeColumns(table *goquery.Selection) [3]int {
+	cols := [3]int{-1, -1, -1}
+	table.Find("tr").First().Find("th, td").Each(func(i int, c *goquery.Selection) {
+		switch strings.ToLower(catalog.CleanText(c.Text())) {
+		case "when", "time":
+			cols[0] = i
+		case "who", "speaker", "speakers":
+			cols[1] = i
+		case "what", "title", "talk":
+			cols[2] = i
+		}
+	})
+	return cols
+}
+
+// programme reads the 2019 layout: a table a day, its date in the heading
+// above it.
+func (p *nznogPage) programme(content *goquery.Selection, loc *time.Location) {
+	breaks := nznogBreak()
+	content.Find("table").Each(func(_ int, table *goquery.Selection) {
+		cols := nznogProgrammeColumns(table)
+		if cols[0] < 0 || cols[2] < 0 {
+			return
+		}
+		var day time.Time
+		if h := table.PrevAllFiltered("h1, h2, h3, h4").First(); h.Length() > 0 {
+			day, _ = nznogParseDay(catalog.CleanText(h.Text()), p.year, loc)
+		}
+		table.Find("tr").Each(func(_ int, row *goquery.Selection) {
+			cells := row.Find("td")
+			if cells.Length() == 0 {
+				return // the header
+			}
+			cell := func(col int) *goquery.Selection {
+				if col < 0 || col >= cells.Length() {
+					return nil
+				}
+				return cells.Eq(col)
+			}
+			title := nogCellText(cell(cols[2]))
+			var speakers []catalog.Speaker
+			if c := cell(cols[1]); c != nil {
+				speakers = nznogPeopleCell(c)
+			}
+			// A break or the conference's own slot is a row nobody
+			// presents; a talk that only sounds like one keeps its
+			// speaker.
+			if len(speakers) == 0 && breaks.MatchString(strings.ToLower(title)) {
+				return
+			}
+			t := &catalog.Talk{Title: title, Speakers: speakers, Links: nogRowLinks(row, p.sourceURL)}
+			if c := cell(cols[0]); c != nil {
+				t.Start, _ = nogClockOn(day, catalog.CleanText(c.Text()), loc)
+			}
+			p.add(t)
+		})
+	})
+}
+
+// nznogPeopleCell reads a Who cell: one person a <br/>-separated line, each
+// "Name" or "Name (Org)". The lines are parsed apart because an
+// affiliation may hold a slash ("(GCSB/NCSC)").
+func nznogPeopleCell(c *goquery.Selection) []catalog.Speaker {
+	inner, err := c.Html()
+	if err != nil {
+		return nil
+	}
+	var people []catalog.Speaker
+	for _, part := range regexp.MustCompile(`(?i)<br\s*/?>`).Split(inner, -1) {
+		frag, err := goquery.NewDocumentFromReader(strings.NewReader(part))
+		if err != nil {
+			continue
+		}
+		text := catalog.CleanText(frag.Text())
+		if name, org, ok := cutTrailingParens(text); ok {
+			people = append(people, catalog.Speaker{Name: name, Affiliation: org})
+			continue
+		}
+		people = append(people, ParseSpeakers(text)...)
+	}
+	return people
+}
+
+// cutTrailingParens splits "Name (Org)".
+func cutTrailingParens(s string) (name, org string, ok bool) {
+	m := nogTrailingParens().FindStringSubmatch(s)
+	if m == nil {
+		return "", "", false
+	}
+	return catalog.CleanText(m[1]), catalog.CleanText(m[2]), true
+}
+
+// nznogBreak matches the programme's breaks and the conference's own
+// slots: registration, opening, teas, meals, close, the dinner buses and
+// the "Lightning Talks" slot.
+func nznogBreak() *regexp.Regexp {
+	return regexp.MustCompile(`^(registration|opening|welcome|close|closing|morning tea|afternoon tea|lunch|breakfast|dinner|coffee|break|drinks|social|lightning talks?|agm|nznog agm)\b`)
+}
+
+// nznogParseDay reads "Thursday Jan 31, 2019" or "Friday 1 February 2019";
+// without a year the conference's.
+func nznogParseDay(s string, year int, loc *time.Location) (time.Time, bool) {
+	const month = `(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?`
+	lower := strings.ToLower(s)
+	var mon, day, yr string
+	if m := regexp.MustCompile(`\b` + month + `\s+(\d{1,2})(?:st|nd|rd|th)?\b,?\s*(\d{4})?`).FindStringSubmatch(lower); m != nil {
+		mon, day, yr = m[1], m[2], m[3]
+	} else if m := regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+` + month + `\s*,?\s*(\d{4})?`).FindStringSubmatch(lower); m != nil {
+		mon, day, yr = m[2], m[1], m[3]
+	} else {
+		return time.Time{}, false
+	}
+	d, _ := strconv.Atoi(day)
+	y := year
+	if yr != "" {
+		y, _ = strconv.Atoi(yr)
+	}
+	for m := time.January; m <= time.December; m++ {
+		if strings.HasPrefix(strings.ToLower(m.String()), mon) && d >= 1 && d <= 31 {
+			return time.Date(y, m, d, 0, 0, 0, 0, loc), true
+		}
+	}
+	return time.Time{}, false
 }
 
 // speakerSections reads the 2022 layout: each "## Speaker" section holds

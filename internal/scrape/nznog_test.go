@@ -150,7 +150,9 @@ func TestNZNOGMatch(t *testing.T) {
 		{"https://nznog.org/conferences/nznog-2024/talks", "2024", true},
 		{"https://www.nznog.org/conferences/nznog-2020/talks/", "2020", true},
 		{"https://nznog.org/conferences/nznog-2022/talks.html", "2022", true},
-		{"https://nznog.org/conferences/nznog-2024/programme", "", false},
+		// 2019 has a programme page with times; the adapter reads both.
+		{"https://nznog.org/conferences/nznog-2019/programme", "2019", true},
+		{"https://nznog.org/conferences/nznog-2024/venue", "", false},
 		{"https://nznog.org/", "", false},
 		{"https://example.org/conferences/nznog-2024/talks", "", false},
 	}
@@ -190,12 +192,57 @@ func TestNZNOGSplitSpeakerTitle(t *testing.T) {
 
 func TestNZNOGInfo(t *testing.T) {
 	info := (nznogAdapter{}).Info()
-	if info.Name != "nznog" || info.Series != "NZNOG" || !info.Checked || len(info.URLPatterns) != 1 {
+	if info.Name != "nznog" || info.Series != "NZNOG" || !info.Checked || len(info.URLPatterns) != 2 {
 		t.Errorf("Info() = %+v", info)
 	}
 	for _, f := range []string{"nznog-2020-talks.md", "nznog-2022-talks.md", "nznog-2024-talks.md", "nznog-2025-talks.md"} {
 		if !strings.Contains(info.CheckedAgainst, f) {
 			t.Errorf("CheckedAgainst %q does not name %s", info.CheckedAgainst, f)
 		}
+	}
+}
+
+// TestNZNOGProgramme reads a lookalike of the 2019 programme page: a
+// When | Who | What table a day, breaks as rows nobody presents.
+func TestNZNOGProgramme(t *testing.T) {
+	const pageURL = "https://nznog.org/conferences/nznog-2031/programme"
+	res := nogParse(t, nznogAdapter{}, Page{URL: pageURL, Body: renderJekyll(t, filepath.Join("testdata", "nznog", "programme.md"))})
+	if res.Event != "NZNOG 2031" || res.Path != "nznog programme table" {
+		t.Fatalf("event %q path %q, want NZNOG 2031 via the programme table", res.Event, res.Path)
+	}
+	nogCheckCommon(t, res, "nznog", pageURL, []string{"Registration", "Opening", "Morning tea", "Afternoon tea", "Close", "Dinner", "Lightning"})
+	if len(res.Talks) != 4 {
+		t.Errorf("%d talks, want 4", len(res.Talks))
+	}
+	// Late January is summer time in Auckland: +13:00.
+	nogCheckTalk(t, res, nogWantTalk{title: "Fibre to the Farm", speakers: "Aroha Example", start: "2031-01-30T09:15:00+13:00"})
+	nogCheckTalk(t, res, nogWantTalk{title: "Two Agencies, One Network", speakers: "Kiri Sample (Rural Net); Tama Test (Agency/Other Agency)", start: "2031-01-30T11:00:00+13:00"})
+	// A talk whose title starts like a break keeps its place: someone
+	// presents it.
+	nogCheckTalk(t, res, nogWantTalk{title: "Lunch Queues and Other Queueing Theory", speakers: "Mere Placeholder", start: "2031-01-30T13:30:00+13:00"})
+	nogCheckTalk(t, res, nogWantTalk{title: "Peering Updates", speakers: "Hemi Sample; Ana Example", start: "2031-01-31T09:00:00+13:00"})
+}
+
+// TestNZNOGSpeakerHeadings reads a lookalike of the 2026 talks page:
+// "### Speaker", then "**Title**", then the abstract.
+func TestNZNOGSpeakerHeadings(t *testing.T) {
+	const pageURL = "https://nznog.org/conferences/nznog-2032/talks"
+	res := nogParse(t, nznogAdapter{}, Page{URL: pageURL, Body: renderJekyll(t, filepath.Join("testdata", "nznog", "talks-speaker-headings.md"))})
+	if res.Event != "NZNOG 2032" {
+		t.Fatalf("event %q, want NZNOG 2032", res.Event)
+	}
+	nogCheckCommon(t, res, "nznog", pageURL, []string{"Title:"})
+	if len(res.Talks) != 3 {
+		t.Errorf("%d talks, want 3", len(res.Talks))
+	}
+	nogCheckTalk(t, res, nogWantTalk{title: "Fibre to the Farm", speakers: "Aroha Example"})
+	nogCheckTalk(t, res, nogWantTalk{title: "Anycast: Everywhere at Once", speakers: "Kiri Sample"})
+	nogCheckTalk(t, res, nogWantTalk{title: "Routing with Two Hats", speakers: "Tama Test; Mere Placeholder"})
+	farm := nogTalk(t, res, "Fibre to the Farm")
+	if want := "How we ran fibre across the paddocks.\n\nAroha has built rural networks for years."; farm.Abstract != want {
+		t.Errorf("abstract %q, want %q", farm.Abstract, want)
+	}
+	if got := nogTalk(t, res, "Anycast: Everywhere at Once").Abstract; got != "" {
+		t.Errorf("abstract %q, want none: the next heading starts another talk", got)
 	}
 }
