@@ -675,8 +675,12 @@ func denogEditionNumber(edition string) (int, bool) {
 }
 
 func denogEditionURL(n int) string {
-	if n == denogRecordingsOnly {
+	switch n {
+	case denogRecordingsOnly:
 		return "https://www.denog.de/de/meetings/denog12/recordings/"
+	case 10:
+		// DENOG10's program lives on its slides and recordings page.
+		return "https://www.denog.de/de/meetings/denog10/programm2/"
 	}
 	return fmt.Sprintf("https://www.denog.de/de/meetings/denog%d/agenda/", n)
 }

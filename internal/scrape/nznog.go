@@ -514,6 +514,11 @@ func nznogEditionYear(edition string) (int, bool) {
 }
 
 func nznogEditionURL(year int) string {
+	// 2019 published a timed programme (earlier years are assumed to be
+	// alike); from 2020 the site has a talk list.
+	if year <= 2019 {
+		return fmt.Sprintf("https://nznog.org/conferences/nznog-%d/programme", year)
+	}
 	return fmt.Sprintf("https://nznog.org/conferences/nznog-%d/talks", year)
 }
 

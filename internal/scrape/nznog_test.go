@@ -246,3 +246,27 @@ func TestNZNOGSpeakerHeadings(t *testing.T) {
 		t.Errorf("abstract %q, want none: the next heading starts another talk", got)
 	}
 }
+
+func TestEditionURLsFollowTheSitesPages(t *testing.T) {
+	tests := []struct {
+		a       Adapter
+		edition string
+		want    string
+	}{
+		{denogAdapter{}, "9", "https://www.denog.de/de/meetings/denog9/agenda/"},
+		{denogAdapter{}, "10", "https://www.denog.de/de/meetings/denog10/programm2/"},
+		{denogAdapter{}, "12", "https://www.denog.de/de/meetings/denog12/recordings/"},
+		{nznogAdapter{}, "2019", "https://nznog.org/conferences/nznog-2019/programme"},
+		{nznogAdapter{}, "2024", "https://nznog.org/conferences/nznog-2024/talks"},
+	}
+	for _, tt := range tests {
+		urls, err := tt.a.EditionURLs(tt.edition)
+		if err != nil || len(urls) != 1 || urls[0] != tt.want {
+			t.Errorf("%s %s: %v %v, want %s", tt.a.Info().Name, tt.edition, urls, err, tt.want)
+		}
+		u, _ := url.Parse(tt.want)
+		if _, ok := tt.a.Match(u); !ok {
+			t.Errorf("%s does not match its own URL %s", tt.a.Info().Name, tt.want)
+		}
+	}
+}
