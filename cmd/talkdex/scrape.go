@@ -221,13 +221,21 @@ func privateHint(err error, flags scrapeFlags) error {
 // event's talks from one source.
 type scrapeGroup struct{ series, event, source string }
 
-// groupTalks normalises a result's talks and groups their keys; a generic
-// scrape of an ICS file may span several events.
+// groupTalks normalises a result's talks and groups the keys of those a
+// site adapter read itself; a generic scrape of an ICS file may span
+// several events. Talks that came through a format reader (a pretalx
+// delegate, a schedule export found by the generic path) carry the
+// format's name as their source, which `talkdex import` of the same format
+// shares: the page cannot speak for those, so they are upserted but never
+// withdrawn. Adapters' and the generic heuristic's names belong to scrapes.
 func groupTalks(r *scrape.Result) (map[scrapeGroup][]string, []scrapeGroup) {
 	groups := map[scrapeGroup][]string{}
 	var order []scrapeGroup
 	for _, t := range r.Talks {
 		t.Normalize()
+		if _, ok := scrape.AdapterByName(t.Source.Name); !ok && t.Source.Name != scrape.GenericSource {
+			continue
+		}
 		g := scrapeGroup{t.Series, t.Event, t.Source.Name}
 		if _, ok := groups[g]; !ok {
 			order = append(order, g)

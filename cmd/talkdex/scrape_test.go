@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -139,5 +140,50 @@ func TestSources(t *testing.T) {
 	r := mustRun(t, t.TempDir(), "sources")
 	if !strings.HasPrefix(r.stdout, "NAME") || !strings.Contains(r.stdout, "CHECKED") || !strings.Contains(r.stdout, "\ngeneric ") {
 		t.Errorf("sources:\n%s", r.stdout)
+	}
+}
+
+// TestScrapeNeverWithdrawsImportedTalks: talks that came in through
+// `import` share their format's source name with a scrape that reaches the
+// same format; a scrape seeing fewer of them must not withdraw the rest.
+func TestScrapeNeverWithdrawsImportedTalks(t *testing.T) {
+	full := `BEGIN:VCALENDAR
+VERSION:2.0
+X-WR-CALNAME:LoopConf 2024
+BEGIN:VEVENT
+UID:one@loopconf.example
+DTSTART:20240301T100000Z
+DTEND:20240301T103000Z
+SUMMARY:First Talk
+END:VEVENT
+BEGIN:VEVENT
+UID:two@loopconf.example
+DTSTART:20240301T110000Z
+DTEND:20240301T113000Z
+SUMMARY:Second Talk
+END:VEVENT
+END:VCALENDAR
+`
+	partial := strings.Replace(full, "BEGIN:VEVENT\nUID:two@loopconf.example\nDTSTART:20240301T110000Z\nDTEND:20240301T113000Z\nSUMMARY:Second Talk\nEND:VEVENT\n", "", 1)
+	if partial == full {
+		t.Fatal("test calendar not cut")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(t.TempDir(), "full.ics")
+	if err := os.WriteFile(path, []byte(full), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, dir, "import", path)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/calendar")
+		io.WriteString(w, partial)
+	}))
+	defer srv.Close()
+	r := mustRun(t, dir, "scrape", "--allow-private", srv.URL+"/loopconf.ics")
+	if strings.Contains(r.stderr, "1 withdrawn") {
+		t.Errorf("the scrape withdrew an imported talk: %s", r.stderr)
+	}
+	if talk := showJSON(t, dir, findID(t, dir, `"second talk"`)); talk.Withdrawn {
+		t.Errorf("imported talk marked withdrawn")
 	}
 }
