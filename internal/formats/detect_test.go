@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"slices"
@@ -128,6 +129,24 @@ func TestDetectRealFiles(t *testing.T) {
 		got, err := Detect(b[:min(len(b), headSize)])
 		if err != nil || got != FormatPyvideo {
 			t.Errorf("Detect(%s) = %q, %v; want pyvideo", name, got, err)
+		}
+	}
+}
+
+// TestDeepNestingIsCheap: 200,000 nested arrays in the detection head once
+// took gigabytes and seconds through the JSON outline; reading must refuse
+// such input promptly and without a blow-up. (No timing assertion: the
+// test would hang or run out of memory if the bound were gone.)
+func TestDeepNestingIsCheap(t *testing.T) {
+	input := `{"schedule":` + strings.Repeat("[", 200000)
+	for _, format := range []string{FormatAuto, FormatPretalx, FormatIndico} {
+		talks := 0
+		skips, err := Read(context.Background(), strings.NewReader(input), Options{Format: format, Name: "deep.json"}, func(*catalog.Talk) error {
+			talks++
+			return nil
+		})
+		if talks != 0 || (err == nil && catalog.CountSkips(skips) == 0) {
+			t.Errorf("%s: deeply nested garbage gave %d talks and no error or skip", format, talks)
 		}
 	}
 }

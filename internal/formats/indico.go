@@ -201,6 +201,9 @@ func readIndico(ctx context.Context, r *bufio.Reader, opts Options, out *sink) e
 	var readErr error
 	switch results := doc.member("results"); {
 	case results == nil:
+		if doc.broken == "" {
+			return catalog.Errorf(catalog.EINVALID, "%s is not an Indico export: it has no \"results\"", out.name)
+		}
 	case results.members != nil:
 		readErr = ir.timetable(ctx, results)
 	default:

@@ -1059,7 +1059,10 @@ func (o *jsonOutline) walkValue(dec *json.Decoder, path string, depth int) bool 
 		o.kinds[path] = 'a'
 		for first := true; dec.More(); first = false {
 			if first && depth < outlineDepth {
-				if !o.walkValue(dec, path+"[]", depth) {
+				// Arrays count towards the depth too: nested arrays must not
+				// escape the outline's limit (a "[[[[…" input would otherwise
+				// recurse and rebuild its path at every level).
+				if !o.walkValue(dec, path+"[]", depth+1) {
 					return false
 				}
 				continue

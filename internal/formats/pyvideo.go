@@ -23,8 +23,11 @@ const pyvideoSource = "pyvideo"
 
 // detectPyvideo claims pyvideo talks: their own fields (videos, recorded,
 // the dump's _event/_path) or speakers given as plain names.
+// detectPyvideo claims a talk: every pyvideo talk has videos, recorded and
+// speakers. _event and _path alone do not count: pyvideo's events.jsonl
+// carries them too, and its records are events, not talks.
 func detectPyvideo(h *head) bool {
-	if h.has("_event") || h.has("_path") || h.has("videos") || h.has("recorded") {
+	if h.has("videos") || h.has("recorded") {
 		return true
 	}
 	k, ok := h.kind("speakers")
@@ -130,6 +133,10 @@ func readPyvideo(ctx context.Context, r *bufio.Reader, opts Options, out *sink) 
 		var rec pyvideoTalk
 		if reason, ok := decodeRecord(raw, &rec, "a pyvideo talk"); !ok {
 			out.skip(loc, reason)
+			return nil
+		}
+		if rec.Videos == nil && rec.Recorded == "" && rec.Speakers == nil {
+			out.skip(loc, "not a pyvideo talk: it has no videos, recorded or speakers (an event record?)")
 			return nil
 		}
 		ev, err := p.event(ctx, &rec)

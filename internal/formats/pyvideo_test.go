@@ -500,3 +500,23 @@ func TestRelatedKind(t *testing.T) {
 		}
 	}
 }
+
+// TestPyvideoEventsAreNotTalks: pyvideo's events.jsonl carries _event like
+// the talks do, but its records are events; read as talks they are refused.
+func TestPyvideoEventsAreNotTalks(t *testing.T) {
+	path := filepath.Join("testdata", "pyvideo", "events.jsonl")
+	if _, err := ReadFile(context.Background(), path, Options{Format: FormatAuto}, func(*catalog.Talk) error { return nil }); catalog.ErrorCode(err) != catalog.EINVALID {
+		t.Errorf("auto detection took events.jsonl for talks: %v", err)
+	}
+	talks := 0
+	skips, err := ReadFile(context.Background(), path, Options{Format: FormatPyvideo}, func(*catalog.Talk) error {
+		talks++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if talks != 0 || len(skips) == 0 || !strings.Contains(skips[0].Reason, "not a pyvideo talk") {
+		t.Errorf("--format pyvideo on events: %d talks, skips %+v", talks, skips)
+	}
+}
