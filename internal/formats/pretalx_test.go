@@ -353,7 +353,7 @@ func TestPretalxFormatDelegates(t *testing.T) {
 	}
 	detected, err := Detect(data[:min(len(data), headSize)])
 	if err != nil || !isPretalxExportFormat(detected) {
-		t.Skipf("no reader for pretalx's schedule.xml yet (Detect = %q, %v)", detected, err)
+		t.Fatalf("pretalx's schedule.xml is not detected as a schedule export (Detect = %q, %v)", detected, err)
 	}
 	viaPretalx, skipsA, errA := readWithOptions(t, path, Options{Format: FormatPretalx})
 	direct, skipsB, errB := readWithOptions(t, path, Options{Format: detected})
