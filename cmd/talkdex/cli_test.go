@@ -237,6 +237,8 @@ func TestExitCodes(t *testing.T) {
 		{"bad format", []string{"import", "--format", "docx", "x"}, exitUsage, "unknown format"},
 		{"bad time zone", []string{"import", "--tz", "Mars/Olympus", "testdata/talks.jsonl"}, exitUsage, "unknown time zone"},
 		{"missing file", []string{"import", "testdata/none.jsonl"}, exitFailure, "none.jsonl"},
+		{"nothing usable", []string{"import", "testdata/untitled.jsonl"}, exitFailure, "all 1 records were skipped"},
+		{"nothing usable, dry run", []string{"import", "--dry-run", "testdata/untitled.jsonl"}, exitFailure, "all 1 records were skipped"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

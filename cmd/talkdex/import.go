@@ -79,6 +79,9 @@ and a summary on stderr. --demo imports the embedded demo catalog.`,
 				if err != nil {
 					return fmt.Errorf("import %s: %w", arg, err)
 				}
+				if err := nothingImported(arg, report.Inserted+report.Updated+report.Unchanged, report.Skipped); err != nil {
+					return err
+				}
 			}
 			if !cat.OwnsIndex() {
 				fmt.Fprintln(c.io.err, "note: a running talkdex server owns the index; it will index these talks within seconds")
@@ -139,6 +142,16 @@ func (c *cli) dryRun(ctx context.Context, args []string, opts formats.Options, w
 		}
 	}
 	fmt.Fprintf(c.io.err, "dry run: %d talks, %d skipped; nothing written\n", talks, skipped)
+	return nothingImported(strings.Join(names, ", "), talks, skipped)
+}
+
+// nothingImported fails an import whose input held records but no usable
+// talk, so that a script can tell it from success. An empty input (say an
+// export of an empty catalog) is no failure.
+func nothingImported(name string, talks, skipped int) error {
+	if talks == 0 && skipped > 0 {
+		return catalog.Errorf(catalog.EINVALID, "no talks imported from %s: all %d records were skipped (reasons above)", name, skipped)
+	}
 	return nil
 }
 
