@@ -115,6 +115,7 @@ func readICS(ctx context.Context, r *bufio.Reader, opts Options, out *sink) erro
 		}
 		t := e.talk
 		t.Series, t.Event = series, event
+		t.Source.Key = icsCalendarKey(t.Source.Key, e.uid, event)
 		if t.Start.IsZero() {
 			t.Year = yearFromTitle(event)
 		}
@@ -1445,4 +1446,16 @@ func mediaLinkKind(url, hint string) string {
 func isWebURL(s string) bool {
 	l := strings.ToLower(s)
 	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// icsCalendarKey qualifies the key of a talk whose UID is not globally
+// unique. RFC 5545 asks for UIDs like "20240915-1234@example.org"; a bare
+// one ("46939", "1") is only unique inside its own calendar, and two
+// calendars using small numbers would otherwise overwrite each other's
+// talks. Such keys get the event's name: "ics:<event slug>:<uid…>".
+func icsCalendarKey(key, uid, event string) string {
+	if key == "" || strings.Contains(uid, "@") || !strings.HasPrefix(key, icsSource+":") {
+		return key
+	}
+	return icsSource + ":" + editionSlug(event) + ":" + strings.TrimPrefix(key, icsSource+":")
 }

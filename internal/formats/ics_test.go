@@ -271,7 +271,7 @@ func TestICSMalformedMoca(t *testing.T) {
 	// The second VEVENT, at line 17.
 	df := talks[1]
 	if df.Title != "Digital Forensics ed investigazioni digitali" || df.Room != "MOV" || df.DurationMinutes != 30 ||
-		df.Source.Key != "ics:46939/20240915T110000Z/digital-forensics-ed-investigazioni-digitali" {
+		df.Source.Key != "ics:moca-2024:46939/20240915T110000Z/digital-forensics-ed-investigazioni-digitali" {
 		t.Errorf("second talk = %+v", df)
 	}
 	checkStart(t, df, "2024-09-15T11:00:00Z")
@@ -455,9 +455,9 @@ func TestICSDuplicateUIDs(t *testing.T) {
 	want := []row{
 		{"Revised talk (new time)", "ics:revised@dupcon", "2021-03-01T11:00:00Z"}, // SEQUENCE 2 beats SEQUENCE 1
 		{"Repeated talk", "ics:repeat@dupcon", "2021-03-01T09:00:00Z"},            // the later DTSTAMP wins
-		{"First talk of category 7", "ics:category-7/20210301T130000Z/first-talk-of-category-7", "2021-03-01T13:00:00Z"},
-		{"Second talk of category 7", "ics:category-7/20210301T140000Z/second-talk-of-category-7", "2021-03-01T14:00:00Z"},
-		{"Second talk of category 7", "ics:category-7/20210302T140000Z/second-talk-of-category-7", "2021-03-02T14:00:00Z"},
+		{"First talk of category 7", "ics:dupcon-2021:category-7/20210301T130000Z/first-talk-of-category-7", "2021-03-01T13:00:00Z"},
+		{"Second talk of category 7", "ics:dupcon-2021:category-7/20210301T140000Z/second-talk-of-category-7", "2021-03-01T14:00:00Z"},
+		{"Second talk of category 7", "ics:dupcon-2021:category-7/20210302T140000Z/second-talk-of-category-7", "2021-03-02T14:00:00Z"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("talks:\n%+v\nwant\n%+v", got, want)
@@ -723,4 +723,32 @@ func BenchmarkReadICS(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(talks)/b.Elapsed().Seconds(), "talks/s")
+}
+
+// TestICSBareUIDsStayApart: two calendars that number their events 1, 2, …
+// must not overwrite each other's talks; a UID of the RFC's form
+// (…@host) is already unique and keeps its plain key.
+func TestICSBareUIDsStayApart(t *testing.T) {
+	cal := func(name, uid string) string {
+		return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:" + name + "\r\nBEGIN:VEVENT\r\nUID:" + uid +
+			"\r\nDTSTART:20240301T100000Z\r\nSUMMARY:Talk One\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	}
+	key := func(input string) string {
+		t.Helper()
+		var got string
+		if _, err := Read(context.Background(), strings.NewReader(input), Options{}, func(tk *catalog.Talk) error {
+			got = tk.Source.Key
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	alpha, beta := key(cal("AlphaConf 2024", "1")), key(cal("BetaConf 2024", "1"))
+	if alpha == beta {
+		t.Errorf("two calendars' UID 1 share the key %q", alpha)
+	}
+	if got := key(cal("AlphaConf 2024", "talk-1@alpha.example")); got != "ics:talk-1@alpha.example" {
+		t.Errorf("a globally unique UID got key %q", got)
+	}
 }
