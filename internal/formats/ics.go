@@ -903,7 +903,8 @@ func icsLanguage(params ...string) string {
 
 // icsResolveDuplicates decides what a repeated UID means. RFC 5545 makes a
 // UID (with RECURRENCE-ID) name one event, so copies with the same title and
-// start, or with different SEQUENCE numbers, are one talk: the newest copy
+// start, or with different SEQUENCE numbers under at most two titles, are
+// one talk: the newest copy
 // (highest SEQUENCE, then latest DTSTAMP, then last in the file) is kept and
 // the others are skipped. Generators also reuse one UID for unrelated talks
 // (a category id, say); keeping only one of those would lose real talks, so
@@ -930,13 +931,18 @@ func icsResolveDuplicates(entries []*icsEntry) {
 			group[0].talk.Source.Key = icsSource + ":" + id
 			continue
 		}
+		// Different SEQUENCE numbers mark revisions of one talk, which may
+		// rename it once; copies under three or more titles are a reused
+		// UID, and one edited copy among them must not swallow the rest.
 		revisions := false
-		for _, e := range group[1:] {
+		titles := map[string]bool{}
+		for _, e := range group {
+			titles[editionSlug(e.talk.Title)] = true
 			if e.sequence != group[0].sequence {
 				revisions = true
 			}
 		}
-		if revisions {
+		if revisions && len(titles) <= 2 {
 			icsKeepNewest(group, "another SEQUENCE").talk.Source.Key = icsSource + ":" + id
 			continue
 		}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -750,5 +752,32 @@ func TestICSBareUIDsStayApart(t *testing.T) {
 	}
 	if got := key(cal("AlphaConf 2024", "talk-1@alpha.example")); got != "ics:talk-1@alpha.example" {
 		t.Errorf("a globally unique UID got key %q", got)
+	}
+}
+
+// TestICSReusedUIDWithOneEditedCopy: a calendar that gives many talks one
+// UID (a category id) keeps all of them even when one copy was edited
+// (SEQUENCE:1); a real revision (two copies, one renamed) is still one talk.
+func TestICSReusedUIDWithOneEditedCopy(t *testing.T) {
+	event := func(uid string, seq int, start, title string) string {
+		return fmt.Sprintf("BEGIN:VEVENT\r\nUID:%s\r\nSEQUENCE:%d\r\nDTSTART:%s\r\nSUMMARY:%s\r\nEND:VEVENT\r\n", uid, seq, start, title)
+	}
+	cal := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:SeqCon 2024\r\n" +
+		event("7", 0, "20240301T100000Z", "Alpha Talk") +
+		event("7", 1, "20240301T110000Z", "Beta Talk") +
+		event("7", 0, "20240301T120000Z", "Gamma Talk") +
+		event("rev@seqcon", 1, "20240301T130000Z", "Draft Title") +
+		event("rev@seqcon", 2, "20240301T140000Z", "Final Title") +
+		"END:VCALENDAR\r\n"
+	var titles []string
+	if _, err := Read(context.Background(), strings.NewReader(cal), Options{}, func(tk *catalog.Talk) error {
+		titles = append(titles, tk.Title)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Alpha Talk", "Beta Talk", "Gamma Talk", "Final Title"}
+	if !slices.Equal(titles, want) {
+		t.Errorf("talks %q, want %q", titles, want)
 	}
 }
