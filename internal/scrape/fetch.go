@@ -758,6 +758,30 @@ func (f *Fetcher) checkDial(address string) error {
 
 // checkPublicAddr refuses addresses that lead into the local machine or
 // network rather than to a public web site.
+// nonPublicPrefixes are ranges that are neither private nor loopback by
+// Go's tests but still never a public web site: benchmarking, reserved and
+// documentation space, and the IPv6 transition prefixes (NAT64, 6to4) that
+// embed an IPv4 address which may well be an internal one.
+func nonPublicPrefixes() []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range []string{
+		"192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4",
+		"64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "2001:db8::/32", "100::/64",
+	} {
+		out = append(out, netip.MustParsePrefix(p))
+	}
+	return out
+}
+
+func inAny(a netip.Addr, prefixes []netip.Prefix) bool {
+	for _, p := range prefixes {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
 func checkPublicAddr(ap netip.AddrPort) error {
 	a := ap.Addr().Unmap()
 	kind := ""
@@ -776,6 +800,10 @@ func checkPublicAddr(ap netip.AddrPort) error {
 		kind = "unspecified"
 	case netip.MustParsePrefix("100.64.0.0/10").Contains(a):
 		kind = "private" // carrier-grade NAT space, internal to an ISP
+	case inAny(a, nonPublicPrefixes()):
+		kind = "reserved"
+	case !a.IsGlobalUnicast():
+		kind = "non-unicast"
 	default:
 		return nil
 	}

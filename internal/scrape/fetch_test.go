@@ -862,6 +862,13 @@ func TestFetchCheckPublicAddr(t *testing.T) {
 		{"224.0.0.251:80", "link-local"}, // also multicast; link-local wins
 		{"239.1.1.1:80", "multicast"},
 		{"[ff05::1]:80", "multicast"},
+		{"198.18.0.1:80", "reserved"},
+		{"240.0.0.1:80", "reserved"},
+		{"255.255.255.255:80", "reserved"},
+		{"192.0.2.10:80", "reserved"},
+		{"[64:ff9b::a00:1]:80", "reserved"}, // NAT64 of 10.0.0.1
+		{"[2002:a00:1::1]:80", "reserved"},  // 6to4 of 10.0.0.1
+		{"[2001:db8::1]:80", "reserved"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.addr, func(t *testing.T) {
