@@ -150,6 +150,7 @@ func readC3VOC(ctx context.Context, r *bufio.Reader, opts Options, out *sink) er
 		return err
 	}
 	cr := newC3VOCReader(doc, out)
+	defer func() { cr.conf.warnGuessedUTC(out) }()
 	cr.conf.fillZone(zone)
 	if err := cr.run(ctx); err != nil {
 		return err

@@ -251,6 +251,12 @@ func (s *sink) ref(loc location) string {
 	return fmt.Sprintf("%s[%d]", s.name, loc.index)
 }
 
+// warnFile notes something about the whole input that was imported all
+// the same.
+func (s *sink) warnFile(reason string) {
+	s.skips = append(s.skips, catalog.Skip{Ref: s.name, Reason: reason, Warning: true})
+}
+
 // warn notes a defect in a record that is imported all the same.
 func (s *sink) warn(loc location, reason string) {
 	s.skips = append(s.skips, catalog.Skip{Ref: s.ref(loc), Reason: loc.String() + ": " + reason, Warning: true})

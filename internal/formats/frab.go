@@ -134,6 +134,7 @@ func readFrab(ctx context.Context, r *bufio.Reader, opts Options, out *sink) err
 	dec.Entity = xml.HTMLEntity // hand-written schedules use &nbsp; and friends
 	dec.CharsetReader = charset.NewReaderLabel
 	fr := &frabReader{out: out, zone: zone, seen: map[string]int{}}
+	defer func() { fr.conf.warnGuessedUTC(out) }()
 	root := false
 	depth := 0
 	dayDepth, roomDepth := -1, -1
@@ -309,6 +310,17 @@ type schedConf struct {
 	loc       *time.Location
 	base      *url.URL
 	dayChange time.Duration // clock times before it belong to the next calendar day
+	// guessedUTC records that some wall-clock time had no zone at all and
+	// was kept as UTC, which the reader then reports once.
+	guessedUTC bool
+}
+
+// warnGuessedUTC reports, once per schedule, that times were kept as
+// wall-clock UTC for want of a zone.
+func (c *schedConf) warnGuessedUTC(out *sink) {
+	if c != nil && c.guessedUTC {
+		out.warnFile("the schedule names no time zone; its times are kept as wall-clock times marked UTC; pass --tz to name the zone")
+	}
 }
 
 // schedConfInput is the raw conference data of a schedule.
@@ -501,6 +513,7 @@ func (c *schedConf) zoneOf(day schedDay) *time.Location {
 	if !day.start.IsZero() {
 		return day.start.Location()
 	}
+	c.guessedUTC = true
 	return time.UTC
 }
 

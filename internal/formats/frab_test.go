@@ -292,7 +292,8 @@ func TestReadFrabEdgeCases(t *testing.T) {
 
 func TestReadFrabZonesAndCharsets(t *testing.T) {
 	talks, skips := readFileAll(t, filepath.Join("testdata", "frab", "nozone.xml"), FormatAuto)
-	if len(skips) != 0 {
+	// "Wall Clock Only" has no zone at all: one warning says so.
+	if len(skips) != 1 || !skips[0].Warning || !strings.Contains(skips[0].Reason, "pass --tz") {
 		t.Fatalf("skips: %q", scheduleSkipLines(skips))
 	}
 	checkScheduleTalks(t, talks, []scheduleTalkWant{
@@ -315,7 +316,7 @@ func TestReadFrabZonesAndCharsets(t *testing.T) {
 
 	const withBOM = "\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<schedule><conference><title>X 2020</title></conference><day date=\"2020-01-01\"><event id=\"1\"><start>10:00</start><title>T</title></event></day></schedule>"
 	bomTalks, bomSkips, err := readAll(t, withBOM, Options{Name: "bom.xml"})
-	if err != nil || len(bomTalks) != 1 || len(bomSkips) != 0 {
+	if err != nil || len(bomTalks) != 1 || catalog.CountSkips(bomSkips) != 0 {
 		t.Errorf("with a BOM: %d talks, skips %q, err %v", len(bomTalks), scheduleSkipLines(bomSkips), err)
 	}
 }
@@ -351,8 +352,16 @@ func TestReadFrabWithoutConference(t *testing.T) {
 		t.Fatalf("talks %d, skips %q, err %v", len(talks), scheduleSkipLines(skips), err)
 	}
 	talks, skips, err = readAll(t, in, Options{Name: "bare.xml", Series: "Meetup", Event: "Meetup 2020"})
-	if err != nil || len(skips) != 0 || len(talks) != 1 || talks[0].Event != "Meetup 2020" {
+	if err != nil || catalog.CountSkips(skips) != 0 || len(talks) != 1 || talks[0].Event != "Meetup 2020" {
 		t.Fatalf("talks %+v, skips %q, err %v", talks, scheduleSkipLines(skips), err)
+	}
+	// The schedule names no zone: the times are kept as UTC, and it says so.
+	if len(skips) != 1 || !skips[0].Warning || !strings.Contains(skips[0].Reason, "pass --tz") {
+		t.Errorf("no warning about the missing time zone: %q", scheduleSkipLines(skips))
+	}
+	talks, skips, err = readAll(t, in, Options{Name: "bare.xml", Series: "Meetup", Event: "Meetup 2020", TimeZone: "Europe/Berlin"})
+	if err != nil || len(skips) != 0 || len(talks) != 1 || talks[0].Start.Format(time.RFC3339) != "2020-01-01T10:00:00+01:00" {
+		t.Errorf("with --tz: talks %+v, skips %q, err %v", talks, scheduleSkipLines(skips), err)
 	}
 }
 

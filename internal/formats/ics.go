@@ -87,6 +87,9 @@ func readICS(ctx context.Context, r *bufio.Reader, opts Options, out *sink) erro
 		entries = append(entries, cal.entry(ev))
 	}
 	icsResolveDuplicates(entries)
+	if cal.guessedUTC {
+		out.warnFile("some times in the calendar have no time zone; they are kept as wall-clock times marked UTC; pass --tz to name the zone")
+	}
 
 	calSeries, calEvent := editionNames(icsEventName(cal.name), "", icsFirstYear(entries))
 	event, series := firstNonBlank(opts.Event, calEvent), opts.Series
@@ -336,6 +339,7 @@ type icsCalendar struct {
 	name        string         // X-WR-CALNAME or NAME
 	zoneHint    string         // X-WR-TIMEZONE: the zone of floating times
 	floating    *time.Location // Options.TimeZone: their zone when zoneHint is none we know
+	guessedUTC  bool           // a floating time had no zone and was kept as UTC
 	prodID      string
 	zones       map[string]*icsZone // VTIMEZONE by TZID
 	events      []*icsEvent
@@ -1022,6 +1026,7 @@ func (c *icsCalendar) time(p icsProp) (t time.Time, allDay bool, err error) {
 	if c.floating != nil {
 		return v.in(c.floating), false, nil
 	}
+	c.guessedUTC = true
 	return v.in(time.UTC), false, nil
 }
 

@@ -373,11 +373,12 @@ func TestICSZones(t *testing.T) {
 	}
 }
 
-// Without X-WR-TIMEZONE a floating time is kept as wall-clock time in UTC.
+// Without X-WR-TIMEZONE a floating time is kept as wall-clock time in UTC,
+// and a warning points at --tz.
 func TestICSFloatingWithoutZone(t *testing.T) {
 	input := "BEGIN:VCALENDAR\nX-WR-CALNAME:Float 2020\nBEGIN:VEVENT\nUID:f\nDTSTART:20200101T093000\nSUMMARY:Floating\nEND:VEVENT\nEND:VCALENDAR\n"
 	talks, skips, err := readAll(t, input, Options{})
-	if err != nil || len(talks) != 1 || len(skips) != 0 {
+	if err != nil || len(talks) != 1 || len(skips) != 1 || !skips[0].Warning || !strings.Contains(skips[0].Reason, "pass --tz") {
 		t.Fatalf("talks %d, skips %v, err %v", len(talks), skips, err)
 	}
 	checkStart(t, talks[0], "2020-01-01T09:30:00Z")
