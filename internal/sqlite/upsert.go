@@ -204,7 +204,7 @@ func newUpserter(ctx context.Context, tx *sql.Tx) (*upserter, error) {
 // prepared once per call.
 func upsertStatements() map[string]string {
 	return map[string]string{
-		"findTalk": `SELECT id, event_id, content_hash, withdrawn FROM talks WHERE source_key = ?`,
+		"findTalk": `SELECT id, event_id, content_hash, withdrawn, source_name FROM talks WHERE source_key = ?`,
 		"insertTalk": `INSERT INTO talks (source_key, event_id, year, title, abstract, start_at, start_unix,
 			duration_minutes, track, room, language, source_name, source_url, content_hash, withdrawn, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -334,14 +334,26 @@ func (u *upserter) eventID(t *catalog.Talk) (int64, error) {
 
 // upsert writes one normalised, valid talk.
 func (u *upserter) upsert(t *catalog.Talk) (id, eventID int64, out outcome, err error) {
-	hash, err := contentHash(t)
+	var oldHash, oldSource string
+	var oldEventID int64
+	var oldWithdrawn bool
+	found, err := u.lookup("findTalk", []any{t.Source.Key}, &id, &oldEventID, &oldHash, &oldWithdrawn, &oldSource)
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	var oldHash string
-	var oldEventID int64
-	var oldWithdrawn bool
-	found, err := u.lookup("findTalk", []any{t.Source.Key}, &id, &oldEventID, &oldHash, &oldWithdrawn)
+	if found && oldSource != "" && oldSource != t.Source.Name {
+		// Another export of the same talk (a pretalx event's ICS feed after
+		// its schedule.xml): the stored record stays and this one only
+		// fills what it lacks, so a poorer export never strips a richer one.
+		olds, err := loadTalks(u.ctx, u.tx, "t.id = ?", id)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		if len(olds) == 1 {
+			mergeFromOtherSource(olds[0], t)
+		}
+	}
+	hash, err := contentHash(t)
 	if err != nil {
 		return 0, 0, 0, err
 	}
@@ -567,4 +579,70 @@ func (u *upserter) refreshEventSpan(eventID int64) error {
 		return fmt.Errorf("event %d span: %w", eventID, err)
 	}
 	return nil
+}
+
+// mergeFromOtherSource makes in the stored record old, with gaps filled from
+// in: every field old has wins; the longer abstract wins; links and tags are
+// the union; speakers without an affiliation take one in gives under the
+// same name. Source identity stays old's. Personal fields of in are left as
+// they are (the upsert only fills those where the talk has none).
+func mergeFromOtherSource(old, in *catalog.Talk) {
+	in.Series, in.Event, in.Source, in.Withdrawn = old.Series, old.Event, old.Source, old.Withdrawn
+	pick := func(o, n string) string {
+		if o != "" {
+			return o
+		}
+		return n
+	}
+	in.Title, in.Track, in.Room, in.Language = pick(old.Title, in.Title), pick(old.Track, in.Track), pick(old.Room, in.Room), pick(old.Language, in.Language)
+	if len(old.Abstract) >= len(in.Abstract) {
+		in.Abstract = old.Abstract
+	}
+	if !old.Start.IsZero() {
+		in.Start = old.Start
+	}
+	if old.DurationMinutes > 0 {
+		in.DurationMinutes = old.DurationMinutes
+	}
+	if old.Year > 0 {
+		in.Year = old.Year
+	}
+	if len(old.Speakers) > 0 {
+		affiliation := map[string]string{}
+		for _, sp := range in.Speakers {
+			affiliation[strings.ToLower(sp.Name)] = sp.Affiliation
+		}
+		speakers := make([]catalog.Speaker, len(old.Speakers))
+		for i, sp := range old.Speakers {
+			if sp.Affiliation == "" {
+				sp.Affiliation = affiliation[strings.ToLower(sp.Name)]
+			}
+			speakers[i] = sp
+		}
+		in.Speakers = speakers
+	}
+	links := append([]catalog.Link{}, old.Links...)
+	seenLink := map[string]bool{}
+	for _, l := range old.Links {
+		seenLink[l.URL] = true
+	}
+	for _, l := range in.Links {
+		if !seenLink[l.URL] {
+			seenLink[l.URL] = true
+			links = append(links, l)
+		}
+	}
+	in.Links = links
+	tags := append([]string{}, old.Tags...)
+	seenTag := map[string]bool{}
+	for _, tag := range old.Tags {
+		seenTag[strings.ToLower(tag)] = true
+	}
+	for _, tag := range in.Tags {
+		if !seenTag[strings.ToLower(tag)] {
+			seenTag[strings.ToLower(tag)] = true
+			tags = append(tags, tag)
+		}
+	}
+	in.Tags = tags
 }
