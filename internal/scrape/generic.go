@@ -195,6 +195,7 @@ type genericExtractor struct {
 	talks    []*catalog.Talk
 	slots    int        // time-bearing rows looked at
 	skipped  int        // of which breaks and the like
+	repeated int        // of which the same row met again
 	table    *html.Node // the table the column roles below belong to
 	width    int        // the current table's widest row, in columns
 	speakerC int        // speaker column of the current table, -1 if none
@@ -252,7 +253,7 @@ func genericExtract(doc *goquery.Document, page *url.URL) *Result {
 		Series: x.series,
 		Event:  x.event,
 		Talks:  x.talks,
-		Path:   fmt.Sprintf("heuristic agenda extractor: %d talks from %d timed slots, %d breaks and the like left out", len(x.talks), x.slots, x.skipped),
+		Path:   fmt.Sprintf("heuristic agenda extractor: %d talks from %d timed slots, %d breaks and the like and %d repeated rows left out", len(x.talks), x.slots, x.skipped, x.repeated),
 	}
 }
 
@@ -476,7 +477,14 @@ func (x *genericExtractor) talk(slot, title, speakers string, scope *goquery.Sel
 	}
 	key := GenericSource + ":" + x.event + ":" + catalog.NormalizeTitle(title)
 	if x.seen[key] {
-		return
+		// A title seen before in another time slot is another session
+		// ("Lightning Talks" on two days); the same title in the same slot
+		// is the same row met twice (a day table and a track table).
+		key += "@" + x.day.Format("2006-01-02") + "/" + strings.TrimSpace(slot)
+		if x.seen[key] || strings.TrimSpace(slot) == "" {
+			x.repeated++
+			return
+		}
 	}
 	x.seen[key] = true
 	t := &catalog.Talk{

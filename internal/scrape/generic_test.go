@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/talkdex/talkdex/internal/catalog"
@@ -115,7 +116,7 @@ func TestGenericHeuristicOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Talks) != 3 || r.Path != "generic heuristic agenda extractor: 3 talks from 8 timed slots, 5 breaks and the like left out" {
+	if len(r.Talks) != 3 || r.Path != "generic heuristic agenda extractor: 3 talks from 8 timed slots, 5 breaks and the like and 0 repeated rows left out" {
 		t.Errorf("%d talks via %q", len(r.Talks), r.Path)
 	}
 	if r.Talks[0].Links[0].URL != s.srv.URL+"/slides/leaks.pdf" {
@@ -249,5 +250,26 @@ func TestGenericLayouts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGenericRepeatedTitles: a title in two time slots is two sessions; the
+// same row met twice is one.
+func TestGenericRepeatedTitles(t *testing.T) {
+	page := `<html><head><title>RepeatCon 2024</title></head><body>
+<h2>Monday 4 March 2024</h2><table>
+<tr><td>10:00</td><td>Lightning Talks</td></tr>
+<tr><td>14:00</td><td>Lightning Talks</td></tr>
+<tr><td>14:00</td><td>Lightning Talks</td></tr>
+</table></body></html>`
+	r, err := ParseGeneric(context.Background(), "https://repeat.example/agenda", []byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Talks) != 2 || r.Talks[0].Source.Key == r.Talks[1].Source.Key {
+		t.Fatalf("got %d talks, path %q", len(r.Talks), r.Path)
+	}
+	if !strings.Contains(r.Path, "1 repeated rows") {
+		t.Errorf("path %q does not count the repeated row", r.Path)
 	}
 }
