@@ -178,7 +178,7 @@ type indicoReader struct {
 //   - links: every attachment in the contribution's folders, sorted into
 //     slides, video or other (see scheduleLinkKind); url is the
 //     contribution's page.
-//   - key "indico:<event id>:<contribution id>", the database id both
+//   - key "indico:<host>:<event id>:<contribution id>" (see indicoKey), the database id both
 //     exports give, so that importing either upserts the same talks.
 //
 // Breaks are not talks and are left out.
@@ -284,7 +284,7 @@ func (ir *indicoReader) events(ctx context.Context, events []*jsonNode) error {
 				t.Year = evStart.Year()
 			}
 			if cid != "" && id.String() != "" {
-				t.Source.Key = indicoSource + ":" + id.String() + ":" + cid
+				t.Source.Key = indicoKey(t.Source.URL, id.String(), cid)
 			}
 			people := c.Speakers
 			if len(people) == 0 {
@@ -358,7 +358,7 @@ func (ir *indicoReader) timetable(ctx context.Context, results *jsonNode) error 
 					Source:   catalog.Source{Name: indicoSource, URL: ir.resolve(e.URL)},
 				}
 				if id := e.ContributionID.String(); id != "" {
-					t.Source.Key = indicoSource + ":" + eventID + ":" + id
+					t.Source.Key = indicoKey(t.Source.URL, eventID, id)
 					loc.label = fmt.Sprintf("line %d, event %s, contribution %s", en.line, eventID, id)
 				}
 				speakers := e.Presenters
@@ -501,4 +501,15 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// indicoKey names a contribution: "indico:<host>:<event id>:<contribution
+// id>". Ids are small numbers per Indico server, so the server's host (from
+// the contribution's URL) keeps two servers' talks apart; without a URL the
+// key is "indico:<event id>:<contribution id>".
+func indicoKey(contributionURL, eventID, contributionID string) string {
+	if u, err := url.Parse(contributionURL); err == nil && u.Host != "" {
+		return indicoSource + ":" + strings.ToLower(u.Host) + ":" + eventID + ":" + contributionID
+	}
+	return indicoSource + ":" + eventID + ":" + contributionID
 }

@@ -38,7 +38,7 @@ func TestIndicoEventExport(t *testing.T) {
 			t.Errorf("%s: series %q event %q year %d source %q", tk.Title, tk.Series, tk.Event, tk.Year, tk.Source.Name)
 		}
 	}
-	rov := talkWithKey(t, talks, "indico:53:1102")
+	rov := talkWithKey(t, talks, "indico:indico.example.net:53:1102")
 	wantStartRFC3339(t, rov, "2024-09-17T09:15:00+01:00")
 	want := catalog.Talk{
 		Series: "UKNOF", Event: "UKNOF53", Year: 2024,
@@ -54,7 +54,7 @@ func TestIndicoEventExport(t *testing.T) {
 			{Kind: catalog.LinkSlides, URL: "https://indico.example.net/event/53/contributions/1102/attachments/501/9001/rov-measurements.pdf"},
 			{Kind: catalog.LinkVideo, URL: "https://www.youtube.com/watch?v=EXAMPLE0001"},
 		},
-		Source: catalog.Source{Name: "indico", URL: "https://indico.example.net/event/53/contributions/1102/", Key: "indico:53:1102"},
+		Source: catalog.Source{Name: "indico", URL: "https://indico.example.net/event/53/contributions/1102/", Key: "indico:indico.example.net:53:1102"},
 	}
 	got := *rov
 	got.Start = time.Time{}
@@ -63,11 +63,11 @@ func TestIndicoEventExport(t *testing.T) {
 	}
 	// No speakers: the primary author presents; "Netter, Sam" is turned
 	// around; with no track, the session names it.
-	wifi := talkWithKey(t, talks, "indico:53:1103")
+	wifi := talkWithKey(t, talks, "indico:indico.example.net:53:1103")
 	if !reflect.DeepEqual(wifi.Speakers, []catalog.Speaker{{Name: "Sam Netter", Affiliation: "Venue Networks"}}) || wifi.Track != "Routing Security" {
 		t.Errorf("got %+v", wifi)
 	}
-	later := talkWithKey(t, talks, "indico:53:1104")
+	later := talkWithKey(t, talks, "indico:indico.example.net:53:1104")
 	if !later.Start.IsZero() || later.DurationMinutes != 20 || later.Room != "" {
 		t.Errorf("unscheduled: %+v", later)
 	}
@@ -84,9 +84,9 @@ func TestIndicoTimetable(t *testing.T) {
 	// Three Contribution entries (two inside the session block); the
 	// break is not a talk. They come out by start time.
 	want := []struct{ key, start, track string }{
-		{"indico:53:1101", "2024-09-17T09:00:00+01:00", ""},
-		{"indico:53:1102", "2024-09-17T09:15:00+01:00", "Routing Security"},
-		{"indico:53:1103", "2024-09-17T09:45:00+01:00", "Routing Security"},
+		{"indico:indico.example.net:53:1101", "2024-09-17T09:00:00+01:00", ""},
+		{"indico:indico.example.net:53:1102", "2024-09-17T09:15:00+01:00", "Routing Security"},
+		{"indico:indico.example.net:53:1103", "2024-09-17T09:45:00+01:00", "Routing Security"},
 	}
 	if len(talks) != len(want) {
 		t.Fatalf("got %d talks: %v", len(talks), titles(talks))
@@ -111,7 +111,7 @@ func TestIndicoTimetable(t *testing.T) {
 			t.Errorf("%s: timetable and event export disagree:\n%+v\n%+v", tk.Source.Key, tk, ev)
 		}
 	}
-	if got := talkWithKey(t, talks, "indico:53:1102").Links; !reflect.DeepEqual(got, []catalog.Link{{Kind: catalog.LinkSlides, URL: "https://indico.example.net/event/53/contributions/1102/attachments/501/9001/rov-measurements.pdf"}}) {
+	if got := talkWithKey(t, talks, "indico:indico.example.net:53:1102").Links; !reflect.DeepEqual(got, []catalog.Link{{Kind: catalog.LinkSlides, URL: "https://indico.example.net/event/53/contributions/1102/attachments/501/9001/rov-measurements.pdf"}}) {
 		t.Errorf("links = %v", got)
 	}
 }
