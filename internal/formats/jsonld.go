@@ -75,7 +75,8 @@ func detectJSONLD(h *head) bool {
 //   - A VideoObject on its own is a talk without a start: its year is the
 //     event's, else its uploadDate's.
 //   - Source.Key is "jsonld:" + the node's @id when that is an absolute URL;
-//     else the page URL or the title names the talk (catalog.SourceKey).
+//     else its url (catalog.SourceKey), with the title when several talks
+//     on the page share that url, else the event and title.
 //   - Cancelled events (eventStatus EventCancelled) are skipped.
 func readJSONLD(ctx context.Context, r *bufio.Reader, opts Options, out *sink) error {
 	page, err := scanLDPage(ctx, r, out.name)
@@ -107,6 +108,12 @@ func readJSONLD(ctx context.Context, r *bufio.Reader, opts Options, out *sink) e
 		}
 		return nil
 	}
+	type built struct {
+		loc location
+		t   *catalog.Talk
+	}
+	var ready []built
+	sharedURL := map[string]int{} // talks without an @id, by url
 	for i, th := range talks {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -117,7 +124,19 @@ func readJSONLD(ctx context.Context, r *bufio.Reader, opts Options, out *sink) e
 			out.skip(loc, reason)
 			continue
 		}
-		if err := out.talk(loc, t); err != nil {
+		if t.Source.Key == "" {
+			sharedURL[t.Source.URL]++
+		}
+		ready = append(ready, built{loc, t})
+	}
+	for _, b := range ready {
+		// Without an @id a talk is known by its url; a page that gives
+		// several sub-events one url (its schedule) needs the title too,
+		// or the talks would merge.
+		if t := b.t; t.Source.Key == "" && sharedURL[t.Source.URL] > 1 {
+			t.Source.Key = jsonldSource + ":" + t.Source.URL + "#" + catalog.NormalizeTitle(t.Title)
+		}
+		if err := out.talk(b.loc, b.t); err != nil {
 			return err
 		}
 	}

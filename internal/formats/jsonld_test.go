@@ -243,3 +243,22 @@ func mustRead(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// TestJSONLDSharedURLKeepsTalksApart: sub-events without an @id that all
+// point at the schedule page stay separate talks.
+func TestJSONLDSharedURLKeepsTalksApart(t *testing.T) {
+	page := `<html><head><script type="application/ld+json">{"@context":"https://schema.org","@type":"Event","name":"ShareCon 2024",
+"subEvent":[{"@type":"Event","name":"First Shared","startDate":"2024-05-01T10:00:00+02:00","url":"https://share.example/schedule"},
+{"@type":"Event","name":"Second Shared","startDate":"2024-05-01T11:00:00+02:00","url":"https://share.example/schedule"},
+{"@type":"Event","name":"Own Page","startDate":"2024-05-01T12:00:00+02:00","url":"https://share.example/talks/own"}]}</script></head><body></body></html>`
+	talks, skips, err := readAll(t, page, Options{Name: "share.html"})
+	if err != nil || len(talks) != 3 || catalog.CountSkips(skips) != 0 {
+		t.Fatalf("talks %d, skips %+v, err %v", len(talks), skips, err)
+	}
+	if talks[0].Source.Key == talks[1].Source.Key {
+		t.Errorf("talks sharing a url share the key %q", talks[0].Source.Key)
+	}
+	if talks[2].Source.Key != "url:https://share.example/talks/own" {
+		t.Errorf("a talk with its own page got key %q", talks[2].Source.Key)
+	}
+}
