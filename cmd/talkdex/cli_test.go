@@ -327,7 +327,9 @@ func startServer(t testing.TB, dir string, extra ...string) *runningServer {
 		args = append([]string{"--data", dir}, args...)
 	}
 	cmd := exec.Command(os.Getenv("TALKDEX_TEST_BIN"), args...)
-	cmd.Env = append(os.Environ(), "TALKDEX_DATA=", "XDG_DATA_HOME=")
+	// The server is stopped with SIGKILL, so it cannot remove a --demo data
+	// dir itself: keep its temporary files inside the test's own.
+	cmd.Env = append(os.Environ(), "TALKDEX_DATA=", "XDG_DATA_HOME=", "TMPDIR="+t.TempDir())
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
