@@ -195,13 +195,14 @@ func TestScheduleDurationsAndClocks(t *testing.T) {
 	}
 }
 
+// The schedule readers' language values go through languageFromName too.
 func TestScheduleLanguage(t *testing.T) {
 	for in, want := range map[string]string{
 		"en": "en", " DE ": "de", "de-formal": "de", "pt_BR": "pt", "deu": "de", "English": "en",
 		"Deutsch": "de", "": "", "klingon": "", "e": "", "12": "",
 	} {
-		if got := scheduleLanguage(in); got != want {
-			t.Errorf("scheduleLanguage(%q) = %q, want %q", in, got, want)
+		if got := languageFromName(in); got != want {
+			t.Errorf("languageFromName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

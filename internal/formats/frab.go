@@ -416,7 +416,7 @@ func (c *schedConf) talk(ev *schedEvent, day schedDay) (*catalog.Talk, string) {
 		Abstract: scheduleAbstract(ev.subtitle, ev.abstract, ev.descr),
 		Track:    ev.track,
 		Room:     ev.room,
-		Language: scheduleLanguage(ev.language),
+		Language: languageFromName(ev.language),
 		Speakers: ev.persons,
 		Source:   catalog.Source{Name: frabSource},
 	}
@@ -710,37 +710,6 @@ func dateYear(date string) (int, bool) {
 		return 0, false
 	}
 	return d.Year(), true
-}
-
-// scheduleLanguage reduces what schedules put in language ("en", "de-formal",
-// "deu", "English") to a two-letter code; anything else is dropped rather
-// than kept as a code nobody can filter on.
-func scheduleLanguage(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if i := strings.IndexAny(s, "-_"); i > 0 {
-		s = s[:i]
-	}
-	switch s {
-	case "english", "englisch":
-		return "en"
-	case "german", "deutsch":
-		return "de"
-	case "french", "français", "francais":
-		return "fr"
-	case "spanish", "español", "espanol":
-		return "es"
-	case "dutch", "nederlands":
-		return "nl"
-	case "italian", "italiano":
-		return "it"
-	}
-	if len(s) == 3 {
-		s = languageCode(s)
-	}
-	if len(s) == 2 && s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z' {
-		return s
-	}
-	return ""
 }
 
 // scheduleAbstract joins subtitle, abstract and description into the

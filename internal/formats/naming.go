@@ -428,3 +428,131 @@ func languageCode(code string) string {
 	}
 	return code
 }
+
+// languageFromName turns what any format puts in a language field — a code
+// ("de", "de-DE", "de-formal", "pt_BR", "ger") or a name ("German",
+// "Deutsch", "English (UK)") — into a two-letter code, or "" when it names
+// no language we know: a value nobody can filter on is dropped.
+func languageFromName(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return ""
+	}
+	code, _, _ := strings.Cut(strings.ReplaceAll(s, "_", "-"), "-")
+	if isLetters(code) {
+		switch len(code) {
+		case 2:
+			return code
+		case 3:
+			if c := languageCode(code); len(c) == 2 {
+				return c
+			}
+		}
+	}
+	if c := languageByName(s); c != "" {
+		return c
+	}
+	// "English (UK)", "EN/DE": the first word decides.
+	if words := strings.Fields(strings.NewReplacer("(", " ", ")", " ", ",", " ", "/", " ").Replace(s)); len(words) > 0 && words[0] != s {
+		return languageFromName(words[0])
+	}
+	return ""
+}
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// languageByName knows languages by their English name and their own.
+func languageByName(name string) string {
+	switch name {
+	case "english", "englisch", "anglais", "inglés", "ingles", "inglese":
+		return "en"
+	case "german", "deutsch", "allemand", "alemán", "aleman", "tedesco":
+		return "de"
+	case "spanish", "español", "espanol", "castellano", "spanisch":
+		return "es"
+	case "french", "français", "francais", "französisch", "francés", "francese":
+		return "fr"
+	case "italian", "italiano", "italienisch", "italien":
+		return "it"
+	case "portuguese", "português", "portugues", "portugiesisch":
+		return "pt"
+	case "russian", "русский", "russisch":
+		return "ru"
+	case "chinese", "mandarin", "中文", "chinesisch":
+		return "zh"
+	case "japanese", "日本語", "japanisch":
+		return "ja"
+	case "korean", "한국어":
+		return "ko"
+	case "arabic", "العربية", "arabisch":
+		return "ar"
+	case "dutch", "nederlands", "niederländisch", "flemish":
+		return "nl"
+	case "polish", "polski", "polnisch":
+		return "pl"
+	case "swedish", "svenska", "schwedisch":
+		return "sv"
+	case "norwegian", "norsk":
+		return "no"
+	case "danish", "dansk", "dänisch":
+		return "da"
+	case "finnish", "suomi", "finnisch":
+		return "fi"
+	case "czech", "čeština", "cestina", "tschechisch":
+		return "cs"
+	case "slovak", "slovenčina", "slowakisch":
+		return "sk"
+	case "hungarian", "magyar", "ungarisch":
+		return "hu"
+	case "romanian", "română", "romana", "rumänisch":
+		return "ro"
+	case "greek", "ελληνικά", "griechisch":
+		return "el"
+	case "turkish", "türkçe", "turkce", "türkisch":
+		return "tr"
+	case "ukrainian", "українська", "ukrainisch":
+		return "uk"
+	case "hebrew", "עברית", "hebräisch":
+		return "he"
+	case "hindi", "हिन्दी":
+		return "hi"
+	case "catalan", "català", "catala", "katalanisch":
+		return "ca"
+	case "croatian", "hrvatski", "kroatisch":
+		return "hr"
+	case "serbian", "srpski", "српски", "serbisch":
+		return "sr"
+	case "slovenian", "slovene", "slovenščina", "slowenisch":
+		return "sl"
+	case "bulgarian", "български", "bulgarisch":
+		return "bg"
+	case "indonesian", "bahasa indonesia", "indonesisch":
+		return "id"
+	case "vietnamese", "tiếng việt", "vietnamesisch":
+		return "vi"
+	case "thai", "ไทย":
+		return "th"
+	case "persian", "farsi", "فارسی", "persisch":
+		return "fa"
+	case "lithuanian", "lietuvių":
+		return "lt"
+	case "latvian", "latviešu":
+		return "lv"
+	case "estonian", "eesti":
+		return "et"
+	case "icelandic", "íslenska":
+		return "is"
+	case "basque", "euskara":
+		return "eu"
+	case "galician", "galego":
+		return "gl"
+	}
+	return ""
+}

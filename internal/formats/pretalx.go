@@ -591,7 +591,7 @@ func (ev *pretalxEvent) apiTalk(rec *pretalxAPITalk) (*catalog.Talk, string) {
 		Year:     ev.year,
 		Title:    rec.Title.String(),
 		Abstract: scheduleAbstract("", rec.Abstract.String(), rec.Description.String()),
-		Language: localeLanguage(rec.ContentLocale),
+		Language: languageFromName(rec.ContentLocale),
 		Source:   catalog.Source{Name: pretalxSource},
 	}
 	if rec.Code != "" {
@@ -673,16 +673,6 @@ func appendOnce(list []string, s string) []string {
 		return list
 	}
 	return append(list, s)
-}
-
-// localeLanguage turns a pretalx locale ("en", "de-formal", "pt-BR") into
-// a two-letter language code.
-func localeLanguage(locale string) string {
-	locale = strings.ToLower(strings.TrimSpace(locale))
-	if i := strings.IndexAny(locale, "-_"); i >= 0 {
-		locale = locale[:i]
-	}
-	return languageCode(locale)
 }
 
 // resourceLink makes a talk link of a resource or attachment URL, sorted
