@@ -19,9 +19,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/talkdex/talkdex/internal/catalog"
@@ -305,15 +305,45 @@ func (s *sink) talk(loc location, t *catalog.Talk) error {
 // Only the record's own source URL counts: a record from elsewhere (say a
 // pyvideo entry) that merely links to a pretalx page keeps its own key.
 func pretalxTalkKey(t *catalog.Talk) (string, bool) {
-	m := pretalxTalkURL().FindStringSubmatch(strings.TrimSpace(t.Source.URL))
-	if m == nil {
+	// Plain string work, not a regexp: this runs for every imported talk.
+	u, err := url.Parse(strings.TrimSpace(t.Source.URL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", false
 	}
-	return pretalxSource + ":" + strings.ToLower(m[1]) + ":" + m[2], true
+	segs := strings.Split(strings.TrimSuffix(u.Path, "/"), "/")
+	n := len(segs)
+	if n < 4 || segs[n-2] != "talk" {
+		return "", false
+	}
+	slug, code := segs[n-3], segs[n-1]
+	if !pretalxSlug(slug) || !pretalxCode(code) {
+		return "", false
+	}
+	return pretalxSource + ":" + strings.ToLower(slug) + ":" + code, true
 }
 
-// pretalxTalkURL matches a pretalx talk page; pretalx talk codes are
-// upper-case letters and digits.
-func pretalxTalkURL() *regexp.Regexp {
-	return regexp.MustCompile(`^https?://[^/?#]+(?:/[^/?#]+)*?/([A-Za-z0-9_.-]+)/talk/([A-Z0-9]{4,12})/?(?:[?#].*)?$`)
+// pretalxSlug: an event slug is letters, digits, '_', '.' and '-'.
+func pretalxSlug(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// pretalxCode: talk codes are 4 to 12 upper-case letters and digits.
+func pretalxCode(s string) bool {
+	if len(s) < 4 || len(s) > 12 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }

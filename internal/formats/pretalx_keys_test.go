@@ -61,6 +61,10 @@ func TestPretalxTalkKey(t *testing.T) {
 		{"https://pretalx.com/democon/talk/XFUR3C/?lang=de", "pretalx:democon:XFUR3C"},
 		{"https://fosdem.org/2025/schedule/event/fosdem-2025-4321-x/", ""},
 		{"https://pretalx.com/democon/talk/lowercase/", ""},
+		{"https://pretalx.com/talk/XFUR3C/", ""},
+		{"ftp://pretalx.com/democon/talk/XFUR3C/", ""},
+		{"https://pretalx.com/democon/talk/XFUR3C/feedback/", ""},
+		{"https://pretalx.com/democon/talk/XFUR3C#slides", "pretalx:democon:XFUR3C"},
 	}
 	for _, tt := range tests {
 		got, ok := pretalxTalkKey(&catalog.Talk{Source: catalog.Source{URL: tt.url}})
