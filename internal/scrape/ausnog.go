@@ -487,14 +487,14 @@ func agendaLink(a *goquery.Selection, base *url.URL, inTitle bool) (catalog.Link
 }
 
 // linkKindOf says what a link points at, or "" when neither its URL nor its
-// label tells.
+// label tells. Every adapter classifies links with it.
 func linkKindOf(u *url.URL, label string) string {
 	host := strings.ToLower(strings.TrimPrefix(u.Hostname(), "www."))
 	p := strings.ToLower(u.Path)
 	l := strings.ToLower(label)
 	switch {
-	case containsAny(host, "youtube.com", "youtu.be", "vimeo.com"),
-		hasAnySuffix(p, ".mp4", ".webm", ".mov", ".m4v"),
+	case containsAny(host, "youtube.com", "youtu.be", "vimeo.com"), host == "media.ccc.de",
+		hasAnySuffix(p, ".mp4", ".webm", ".mov", ".m4v", ".mkv"),
 		containsAny(p, "/video/", "/videos/"),
 		containsAny(l, "video", "vídeo", "webcast", "recording", "watch", "youtube"):
 		return catalog.LinkVideo

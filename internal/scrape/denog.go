@@ -864,29 +864,15 @@ func nogLinkFor(a *goquery.Selection, base string) (catalog.Link, bool) {
 	return catalog.Link{Kind: kind, URL: href}, true
 }
 
-// nogLinkKindOf tells slides and videos by their address; false for anything
-// else.
+// nogLinkKindOf tells slides and videos by their address alone (DENOG's
+// link texts are "PDF" or the title); false for anything else.
 func nogLinkKindOf(href string) (string, bool) {
-	lower := strings.ToLower(href)
-	if u, err := url.Parse(lower); err == nil {
-		lower = u.Host + u.Path
+	u, err := url.Parse(strings.TrimSpace(href))
+	if err != nil {
+		return "", false
 	}
-	for _, ext := range []string{".pdf", ".pptx", ".ppt", ".odp", ".key"} {
-		if strings.HasSuffix(lower, ext) {
-			return catalog.LinkSlides, true
-		}
-	}
-	for _, ext := range []string{".mp4", ".webm", ".mkv", ".mov"} {
-		if strings.HasSuffix(lower, ext) {
-			return catalog.LinkVideo, true
-		}
-	}
-	for _, host := range []string{"youtube.com/", "youtu.be/", "vimeo.com/", "media.ccc.de/"} {
-		if strings.HasPrefix(lower, host) || strings.Contains(lower, "."+host) {
-			return catalog.LinkVideo, true
-		}
-	}
-	return "", false
+	kind := linkKindOf(u, "")
+	return kind, kind != ""
 }
 
 func nogFileLinkText(s string) bool {
