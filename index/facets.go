@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/search"
 
@@ -28,6 +29,8 @@ func facetSize(name string) int {
 		return 30
 	case catalog.FacetRating:
 		return catalog.MaxStars
+	case catalog.FacetWatch:
+		return 2
 	default:
 		return 20
 	}
@@ -144,7 +147,9 @@ func facetKey(clauses []clause, f catalog.TalkFilter) string {
 		b.WriteByte('\n')
 	}
 	b.WriteString("--\n")
-	for _, values := range [][]string{f.Series, f.Event, f.Speaker, f.Tag, f.Has} {
+	// Every filter field must be part of the key, or two different
+	// searches would share facet counts.
+	for _, values := range [][]string{f.Series, f.Event, f.Speaker, f.Tag, f.Has, f.MyTag, f.Watch} {
 		sorted := slices.Clone(values)
 		slices.Sort(sorted)
 		for _, v := range sorted {
@@ -164,6 +169,12 @@ func facetKey(clauses []clause, f catalog.TalkFilter) string {
 	b.WriteString(" watched=")
 	if f.Watched != nil {
 		b.WriteString(strconv.FormatBool(*f.Watched))
+	}
+	for _, at := range []time.Time{f.WatchedSince, f.WatchedBefore} {
+		b.WriteString(" ")
+		if !at.IsZero() {
+			b.WriteString(at.UTC().Format(time.RFC3339Nano))
+		}
 	}
 	return b.String()
 }

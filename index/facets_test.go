@@ -99,6 +99,7 @@ func TestFacetSizes(t *testing.T) {
 			ID: int64(i + 1), Series: fmt.Sprintf("S%02d", i), Event: fmt.Sprintf("E%02d", i),
 			Year: 1980 + i, Title: "talk", Speakers: speakers(fmt.Sprintf("Speaker %02d", i)),
 			Tags: []string{fmt.Sprintf("t%02d", i)}, Rating: 1 + i%5,
+			MyTags: []string{fmt.Sprintf("m%02d", i)}, Watch: []string{catalog.WatchToWatch, catalog.WatchWatched}[i%2],
 		})
 	}
 	if err := ix.Apply(context.Background(), talks, nil); err != nil {

@@ -21,7 +21,7 @@ import (
 // MappingVersion identifies the shape of the documents and the mapping.
 // Bump it whenever either changes: Open then discards the old index and
 // reports NeedsRebuild.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // mappingVersionKey is the internal (non-document) key the version is kept
 // under inside the index.
@@ -43,6 +43,7 @@ const (
 	fieldTags       = "tags"
 	fieldSeriesText = "series_text"
 	fieldEventText  = "event_text"
+	fieldMyTags     = "my_tags"
 )
 
 // Keyword, numeric and boolean fields for filters and sorting. Filters use
@@ -57,6 +58,12 @@ const (
 	fieldRating    = "rating" // "1".."5", absent when unrated; sorts
 	fieldRatingNum = "rating_num"
 	fieldWatched   = "watched"
+	fieldMyTag     = "my_tag" // one value per personal tag
+	fieldWatch     = "watch"  // catalog.WatchToWatch or WatchWatched
+	// fieldWatchedAt and fieldAdded are fixed-width UTC text like
+	// fieldStart: term ranges on them are time ranges.
+	fieldWatchedAt = "watched_at"
+	fieldAdded     = "added"
 	fieldHasVideo  = "has_video"
 	fieldHasSlides = "has_slides"
 	// fieldStart is the start as a fixed-width UTC timestamp string, absent
@@ -96,6 +103,10 @@ func facetCode(facet string) string {
 		return "t:"
 	case catalog.FacetRating:
 		return "r:"
+	case catalog.FacetMyTag:
+		return "m:"
+	case catalog.FacetWatch:
+		return "w:"
 	default: // longer than any code above, so still distinct
 		return facet + ":"
 	}
@@ -132,13 +143,14 @@ func newMapping() (mapping.IndexMapping, error) {
 	talk.AddFieldMappingsAt(fieldSpeakers, textField(nameAnalyzer, true))
 	talk.AddFieldMappingsAt(fieldNote, textField(en.AnalyzerName, true))
 	talk.AddFieldMappingsAt(fieldTags, textField(en.AnalyzerName, false))
+	talk.AddFieldMappingsAt(fieldMyTags, textField(en.AnalyzerName, false))
 	talk.AddFieldMappingsAt(fieldSeriesText, textField(nameAnalyzer, false))
 	talk.AddFieldMappingsAt(fieldEventText, textField(nameAnalyzer, false))
 
-	for _, name := range []string{fieldSeries, fieldEvent, fieldSpeaker, fieldTag} {
+	for _, name := range []string{fieldSeries, fieldEvent, fieldSpeaker, fieldTag, fieldMyTag, fieldWatch, fieldWatchedAt} {
 		talk.AddFieldMappingsAt(name, keywordField(false))
 	}
-	for _, name := range []string{fieldRating, fieldStart, fieldFacet} {
+	for _, name := range []string{fieldRating, fieldStart, fieldAdded, fieldFacet} {
 		talk.AddFieldMappingsAt(name, keywordField(true))
 	}
 	talk.AddFieldMappingsAt(fieldYearNum, numericField())
@@ -250,6 +262,23 @@ func newTalkDocument(t *catalog.Talk) talkDocument {
 	}
 	if !t.Start.IsZero() {
 		d[fieldStart] = t.Start.UTC().Format(startLayout)
+	}
+	if tags := nonEmpty(t.MyTags); len(tags) > 0 {
+		d[fieldMyTags] = cleanAll(tags)
+		d[fieldMyTag] = filterValues(tags)
+		for _, tag := range tags {
+			facets = append(facets, facetTerm(catalog.FacetMyTag, tag))
+		}
+	}
+	if t.Watch == catalog.WatchToWatch || t.Watch == catalog.WatchWatched {
+		d[fieldWatch] = t.Watch
+		facets = append(facets, facetTerm(catalog.FacetWatch, t.Watch))
+	}
+	if t.Watch == catalog.WatchWatched && !t.WatchedAt.IsZero() {
+		d[fieldWatchedAt] = t.WatchedAt.UTC().Format(startLayout)
+	}
+	if !t.Added.IsZero() {
+		d[fieldAdded] = t.Added.UTC().Format(startLayout)
 	}
 	d[fieldFacet] = facets
 	return d

@@ -25,11 +25,12 @@ const (
 	prefixSeries   = "series"
 	prefixEvent    = "event"
 	prefixYear     = "year"
+	prefixMyTag    = "mytag"
 )
 
 // queryPrefixes lists the prefixes in the order error messages suggest them.
 func queryPrefixes() []string {
-	return []string{prefixTitle, prefixSpeaker, prefixAbstract, prefixNote, prefixTag, prefixSeries, prefixEvent, prefixYear}
+	return []string{prefixTitle, prefixSpeaker, prefixAbstract, prefixNote, prefixTag, prefixSeries, prefixEvent, prefixYear, prefixMyTag}
 }
 
 // clause is one term of a user query: a word or a phrase, optionally limited

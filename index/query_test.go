@@ -79,7 +79,7 @@ func TestParseQueryErrors(t *testing.T) {
 		query string
 		want  []string // substrings of the message
 	}{
-		{"foo:bar", []string{`unknown field "foo:"`, "character 1", "title:, speaker:", "or year:"}},
+		{"foo:bar", []string{`unknown field "foo:"`, "character 1", "title:, speaker:", "or mytag:"}},
 		{"bgp Foo:bar", []string{`unknown field "Foo:"`, "character 5"}},
 		{"-foo:bar", []string{`unknown field "foo:"`, "character 2"}},
 		{"re:invent", []string{`unknown field "re:"`, "in quotes"}},

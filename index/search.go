@@ -123,7 +123,10 @@ func sortOrder(sort string) search.SortOrder {
 	newest := &search.SortField{Field: fieldStart, Type: search.SortFieldAsString, Desc: true, Missing: search.SortFieldMissingLast}
 	oldest := &search.SortField{Field: fieldStart, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}
 	rating := &search.SortField{Field: fieldRating, Type: search.SortFieldAsString, Desc: true, Missing: search.SortFieldMissingLast}
+	added := &search.SortField{Field: fieldAdded, Type: search.SortFieldAsString, Desc: true, Missing: search.SortFieldMissingLast}
 	switch sort {
+	case catalog.SortAdded:
+		return search.SortOrder{added, score}
 	case catalog.SortNewest:
 		return search.SortOrder{newest, score}
 	case catalog.SortOldest:
@@ -150,6 +153,7 @@ func allTextTargets() []textTarget {
 		{fieldSpeakers, 4},
 		{fieldNote, 3},
 		{fieldTags, 3},
+		{fieldMyTags, 3},
 		{fieldAbstract, 2},
 		{fieldEventText, 1},
 		{fieldSeriesText, 1},
@@ -167,6 +171,8 @@ func prefixTarget(prefix string) string {
 		return fieldSeriesText
 	case prefixEvent:
 		return fieldEventText
+	case prefixMyTag:
+		return fieldMyTags
 	default: // title, abstract, note share their field's name
 		return prefix
 	}
@@ -279,6 +285,23 @@ func filterQuery(f catalog.TalkFilter) query.Query {
 	addTerms(fieldEvent, f.Event)
 	addTerms(fieldSpeaker, f.Speaker)
 	addTerms(fieldTag, f.Tag)
+	addTerms(fieldMyTag, f.MyTag)
+	addTerms(fieldWatch, f.Watch)
+	if !f.WatchedSince.IsZero() || !f.WatchedBefore.IsZero() {
+		// watched_at is fixed-width UTC text, so a term range is a time
+		// range; only watched talks have the field.
+		var since, before string
+		if !f.WatchedSince.IsZero() {
+			since = f.WatchedSince.UTC().Format(startLayout)
+		}
+		if !f.WatchedBefore.IsZero() {
+			before = f.WatchedBefore.UTC().Format(startLayout)
+		}
+		inclusive, exclusive := true, false
+		q := query.NewTermRangeInclusiveQuery(since, before, &inclusive, &exclusive)
+		q.SetField(fieldWatchedAt)
+		all = append(all, q)
+	}
 
 	var years []query.Query
 	for _, y := range f.Year {

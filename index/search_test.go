@@ -230,6 +230,7 @@ func TestSearchFacets(t *testing.T) {
 				"Job Snijders", 1, "Kim Tan", 1, "Mark Smith", 1),
 			catalog.FacetTag:    fv("bgp", 1, "ipv6", 1, "measurement", 1, "peering", 1, "routing", 1, "segment routing", 1),
 			catalog.FacetRating: fv("5", 2, "2", 1, "3", 1, "4", 1),
+			catalog.FacetWatch:  fv("watched", 2),
 		}},
 		{"facets follow the query", "bgp", catalog.TalkFilter{}, map[string][]catalog.FacetValue{
 			catalog.FacetSeries:  fv("NANOG", 1, "RIPE", 1),
@@ -238,6 +239,7 @@ func TestSearchFacets(t *testing.T) {
 			catalog.FacetSpeaker: fv("Geoff Huston", 1, "Job Snijders", 1),
 			catalog.FacetTag:     fv("bgp", 1, "routing", 1),
 			catalog.FacetRating:  fv("5", 2),
+			catalog.FacetWatch:   fv("watched", 2),
 		}},
 		{"facets follow the filters", "", catalog.TalkFilter{Year: []int{2020}}, map[string][]catalog.FacetValue{
 			catalog.FacetSeries:  fv("NANOG", 1, "NZNOG", 1, "RIPE", 1),

@@ -8,6 +8,9 @@ const (
 	SortNewest    = "newest"
 	SortOldest    = "oldest"
 	SortRating    = "rating"
+	// SortAdded lists the talks that entered the catalog last first; saved
+	// search feeds use it.
+	SortAdded = "added"
 )
 
 // Pagination bounds.
@@ -25,24 +28,34 @@ const (
 	FacetSpeaker = "speaker"
 	FacetTag     = "tag"
 	FacetRating  = "rating"
+	FacetMyTag   = "my_tag"
+	FacetWatch   = "watch"
 )
 
 // FacetNames lists every facet a search returns, in display order.
 func FacetNames() []string {
-	return []string{FacetSeries, FacetYear, FacetEvent, FacetSpeaker, FacetTag, FacetRating}
+	return []string{FacetSeries, FacetYear, FacetEvent, FacetSpeaker, FacetTag, FacetRating, FacetMyTag, FacetWatch}
 }
 
 // TalkFilter holds typed filters. Values within one field are alternatives
 // (OR); different fields must all match (AND). Zero values mean "any".
+// The JSON form is how saved searches keep their filters.
 type TalkFilter struct {
-	Series    []string
-	Event     []string
-	Year      []int
-	Speaker   []string
-	Tag       []string
-	MinRating int
-	Watched   *bool
-	Has       []string // link kinds: LinkVideo, LinkSlides
+	Series    []string `json:"series,omitempty"`
+	Event     []string `json:"event,omitempty"`
+	Year      []int    `json:"year,omitempty"`
+	Speaker   []string `json:"speaker,omitempty"`
+	Tag       []string `json:"tag,omitempty"`
+	MyTag     []string `json:"my_tag,omitempty"` // the user's own tags
+	MinRating int      `json:"min_rating,omitempty"`
+	Watched   *bool    `json:"watched,omitempty"`
+	Watch     []string `json:"watch,omitempty"` // WatchToWatch, WatchWatched
+	// WatchedSince and WatchedBefore bound when a talk was marked watched
+	// (since inclusive, before exclusive): "watched this month" is one
+	// filter.
+	WatchedSince  time.Time `json:"watched_since,omitzero"`
+	WatchedBefore time.Time `json:"watched_before,omitzero"`
+	Has           []string  `json:"has,omitempty"` // link kinds: LinkVideo, LinkSlides
 }
 
 // SearchRequest is a user's search: a query in talkdex's query syntax, typed
@@ -61,9 +74,9 @@ func (r *SearchRequest) Normalize() error {
 		r.Sort = SortRelevance
 	}
 	switch r.Sort {
-	case SortRelevance, SortNewest, SortOldest, SortRating:
+	case SortRelevance, SortNewest, SortOldest, SortRating, SortAdded:
 	default:
-		return Errorf(EINVALID, "unknown sort %q; use relevance, newest, oldest or rating", r.Sort)
+		return Errorf(EINVALID, "unknown sort %q; use relevance, newest, oldest, rating or added", r.Sort)
 	}
 	if r.Page == 0 {
 		r.Page = 1
@@ -79,6 +92,14 @@ func (r *SearchRequest) Normalize() error {
 	}
 	if r.Filter.MinRating < 0 || r.Filter.MinRating > MaxStars {
 		return Errorf(EINVALID, "min_rating %d is out of range 0..%d", r.Filter.MinRating, MaxStars)
+	}
+	for _, w := range r.Filter.Watch {
+		if w != WatchToWatch && w != WatchWatched {
+			return Errorf(EINVALID, "unknown watch=%q; use to_watch or watched", w)
+		}
+	}
+	if !r.Filter.WatchedSince.IsZero() && !r.Filter.WatchedBefore.IsZero() && !r.Filter.WatchedBefore.After(r.Filter.WatchedSince) {
+		return Errorf(EINVALID, "watched_before must be after watched_since")
 	}
 	for _, h := range r.Filter.Has {
 		if h != LinkVideo && h != LinkSlides {

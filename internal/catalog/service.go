@@ -62,6 +62,22 @@ type TalkService interface {
 	ClearRating(ctx context.Context, id int64) error
 	SetNote(ctx context.Context, id int64, text string) error
 	SetWatched(ctx context.Context, id int64, watched bool) error
+	// SetWatch sets a talk's place on the watch list: WatchToWatch,
+	// WatchWatched or WatchNone.
+	SetWatch(ctx context.Context, id int64, state string) error
+	AddMyTags(ctx context.Context, id int64, tags []string) error
+	RemoveMyTags(ctx context.Context, id int64, tags []string) error
+	SetMyTags(ctx context.Context, id int64, tags []string) error
+	ListMyTags(ctx context.Context) ([]TagCount, error)
+	NoteHistory(ctx context.Context, id int64) (*NoteHistory, error)
+	RevertNote(ctx context.Context, id, revision int64) error
+	// WatchList returns the talks on the watch list, to watch or watched.
+	WatchList(ctx context.Context) ([]*Talk, error)
+	CreateSavedSearch(ctx context.Context, s *SavedSearch) error
+	UpdateSavedSearch(ctx context.Context, name string, s *SavedSearch) error
+	DeleteSavedSearch(ctx context.Context, name string) error
+	FindSavedSearch(ctx context.Context, name string) (*SavedSearch, error)
+	ListSavedSearches(ctx context.Context) ([]*SavedSearch, error)
 	ListSeries(ctx context.Context) ([]*Series, error)
 	ListEvents(ctx context.Context, filter EventFilter) ([]*Event, error)
 	FindEventByID(ctx context.Context, id int64) (*Event, error)

@@ -66,8 +66,20 @@ type Talk struct {
 	Links           []Link    `json:"links"`
 	Source          Source    `json:"source"`
 	Rating          int       `json:"rating,omitempty"`
+	RatedAt         time.Time `json:"rated_at,omitzero"`
 	Note            string    `json:"note,omitempty"`
+	NoteUpdatedAt   time.Time `json:"note_updated_at,omitzero"`
 	Watched         bool      `json:"watched,omitempty"`
+	// Watch is the talk's place on the watch list: WatchToWatch or
+	// WatchWatched; empty when it is not on the list. Watched is true
+	// exactly when Watch is WatchWatched (kept for older clients).
+	Watch     string    `json:"watch,omitempty"`
+	ToWatchAt time.Time `json:"to_watch_at,omitzero"`
+	WatchedAt time.Time `json:"watched_at,omitzero"`
+	// MyTags are the user's own tags, kept apart from the source's Tags.
+	MyTags []string `json:"my_tags,omitempty"`
+	// Added is when the talk entered this catalog; imports ignore it.
+	Added time.Time `json:"added,omitzero"`
 	// Withdrawn marks a talk that a re-scrape no longer found on its
 	// program page; it is kept, with the user's data, rather than deleted.
 	Withdrawn bool `json:"withdrawn,omitempty"`
@@ -81,6 +93,16 @@ func (t *Talk) HasLink(kind string) bool {
 		}
 	}
 	return false
+}
+
+// ClearPersonal drops the user's data and the catalog's bookkeeping from a
+// record, leaving what its source said.
+func (t *Talk) ClearPersonal() {
+	t.Rating, t.RatedAt = 0, time.Time{}
+	t.Note, t.NoteUpdatedAt = "", time.Time{}
+	t.Watched, t.Watch, t.ToWatchAt, t.WatchedAt = false, "", time.Time{}, time.Time{}
+	t.MyTags = nil
+	t.Added = time.Time{}
 }
 
 // SpeakerNames returns the speakers' names in order.
@@ -138,6 +160,20 @@ func (t *Talk) Normalize() {
 		links = append(links, l)
 	}
 	t.Links = links
+	// The two spellings of "watched" agree: older records only set Watched.
+	if t.Watched && t.Watch == "" {
+		t.Watch = WatchWatched
+	}
+	if t.Watch == WatchNone {
+		t.Watch = ""
+	}
+	t.Watched = t.Watch == WatchWatched
+	if tags, err := NormalizeTags(t.MyTags); err == nil {
+		t.MyTags = tags
+	}
+	if len(t.MyTags) == 0 {
+		t.MyTags = nil
+	}
 	if t.Year == 0 && !t.Start.IsZero() {
 		t.Year = t.Start.Year()
 	}
@@ -160,6 +196,11 @@ func (t *Talk) Validate() error {
 		return Errorf(EINVALID, "talk %q has rating %d; ratings are %d to %d stars", t.Title, t.Rating, MinStars, MaxStars)
 	case len(t.Note) > MaxNoteBytes:
 		return Errorf(EINVALID, "talk %q has a note of %d bytes; the limit is %d", t.Title, len(t.Note), MaxNoteBytes)
+	case t.Watch != "" && t.Watch != WatchToWatch && t.Watch != WatchWatched:
+		return Errorf(EINVALID, "talk %q has watch %q; use %s or %s", t.Title, t.Watch, WatchToWatch, WatchWatched)
+	}
+	if _, err := NormalizeTags(t.MyTags); err != nil {
+		return Errorf(EINVALID, "talk %q: my_tags: %s", t.Title, err.(*Error).Message)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,18 +19,22 @@ import (
 
 // Search query parameters, shared by the API and the search page.
 const (
-	paramQuery     = "q"
-	paramSeries    = "series"
-	paramEvent     = "event"
-	paramYear      = "year"
-	paramSpeaker   = "speaker"
-	paramTag       = "tag"
-	paramMinRating = "min_rating"
-	paramWatched   = "watched"
-	paramHas       = "has"
-	paramSort      = "sort"
-	paramPage      = "page"
-	paramPerPage   = "per_page"
+	paramQuery         = "q"
+	paramSeries        = "series"
+	paramEvent         = "event"
+	paramYear          = "year"
+	paramSpeaker       = "speaker"
+	paramTag           = "tag"
+	paramMinRating     = "min_rating"
+	paramWatched       = "watched"
+	paramMyTag         = "my_tag"
+	paramWatch         = "watch"
+	paramWatchedSince  = "watched_since"
+	paramWatchedBefore = "watched_before"
+	paramHas           = "has"
+	paramSort          = "sort"
+	paramPage          = "page"
+	paramPerPage       = "per_page"
 )
 
 // Limits on a query string. Go's url.ParseQuery refuses more than 10000
@@ -43,7 +48,8 @@ const (
 // filterParams are the parameters that narrow a search, in the order the
 // search page shows them as chips.
 func filterParams() []string {
-	return []string{paramSeries, paramEvent, paramYear, paramSpeaker, paramTag, paramMinRating, paramWatched, paramHas}
+	return []string{paramSeries, paramEvent, paramYear, paramSpeaker, paramTag, paramMyTag, paramMinRating,
+		paramWatched, paramWatch, paramWatchedSince, paramWatchedBefore, paramHas}
 }
 
 // searchParams are all parameters a search understands.
@@ -95,6 +101,8 @@ func parseSearchRequest(raw url.Values) (catalog.SearchRequest, error) {
 			Event:   q[paramEvent],
 			Speaker: q[paramSpeaker],
 			Tag:     q[paramTag],
+			MyTag:   q[paramMyTag],
+			Watch:   q[paramWatch],
 			Has:     q[paramHas],
 		},
 	}
@@ -134,10 +142,35 @@ func parseSearchRequest(raw url.Values) (catalog.SearchRequest, error) {
 		}
 		req.Filter.Watched = &watched
 	}
+	if req.Filter.WatchedSince, err = singleDate(q, paramWatchedSince); err != nil {
+		return req, err
+	}
+	if req.Filter.WatchedBefore, err = singleDate(q, paramWatchedBefore); err != nil {
+		return req, err
+	}
 	if err := req.Normalize(); err != nil {
 		return req, err
 	}
 	return req, nil
+}
+
+// singleDate reads a date parameter: YYYY-MM-DD (midnight UTC), YYYY-MM
+// (the first of the month) or an RFC 3339 time. Zero means not given.
+func singleDate(q url.Values, key string) (time.Time, error) {
+	vs := q[key]
+	switch len(vs) {
+	case 0:
+		return time.Time{}, nil
+	case 1:
+	default:
+		return time.Time{}, catalogInvalid("%s may be given only once", key)
+	}
+	for _, layout := range []string{time.DateOnly, "2006-01", time.RFC3339} {
+		if t, err := time.Parse(layout, vs[0]); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, catalogInvalid("%s=%q is not a date; use YYYY-MM-DD, YYYY-MM or an RFC 3339 time", key, vs[0])
 }
 
 // pageParam reads ?page= of cleaned values; 0 means not given. The search

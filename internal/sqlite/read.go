@@ -20,7 +20,7 @@ const talkColumns = `SELECT t.id, t.event_id, s.name, e.name,
 	CASE WHEN t.year <> 0 THEN t.year ELSE e.year END,
 	t.title, t.abstract, t.start_at, t.duration_minutes, t.track, t.room, t.language,
 	t.source_name, t.source_url, t.source_key, t.withdrawn,
-	r.stars, n.body, w.watched
+	r.stars, r.rated_at, n.body, n.updated_at, w.watched, w.watched_at, w.to_watch_at, t.created_at
 FROM talks t
 JOIN events e ON e.id = t.event_id
 JOIN series s ON s.id = e.series_id
@@ -31,15 +31,16 @@ LEFT JOIN watch w ON w.talk_id = t.id`
 func scanTalk(rows *sql.Rows) (*catalog.Talk, error) {
 	t := &catalog.Talk{Speakers: []catalog.Speaker{}, Tags: []string{}, Links: []catalog.Link{}}
 	var (
-		start   sql.NullString
-		stars   sql.NullInt64
-		note    sql.NullString
-		watched sql.NullBool
+		start, ratedAt, noteAt, watchedAt, toWatchAt sql.NullString
+		stars                                        sql.NullInt64
+		note                                         sql.NullString
+		watched                                      sql.NullBool
+		added                                        string
 	)
 	err := rows.Scan(&t.ID, &t.EventID, &t.Series, &t.Event, &t.Year,
 		&t.Title, &t.Abstract, &start, &t.DurationMinutes, &t.Track, &t.Room, &t.Language,
 		&t.Source.Name, &t.Source.URL, &t.Source.Key, &t.Withdrawn,
-		&stars, &note, &watched)
+		&stars, &ratedAt, &note, &noteAt, &watched, &watchedAt, &toWatchAt, &added)
 	if err != nil {
 		return nil, err
 	}
@@ -47,8 +48,24 @@ func scanTalk(rows *sql.Rows) (*catalog.Talk, error) {
 		return nil, fmt.Errorf("talk %d: %w", t.ID, err)
 	}
 	t.Rating = int(stars.Int64)
+	if t.Rating > 0 {
+		t.RatedAt = parseStamp(ratedAt.String)
+	}
 	t.Note = note.String
+	if t.Note != "" {
+		t.NoteUpdatedAt = parseStamp(noteAt.String)
+	}
 	t.Watched = watched.Bool
+	switch {
+	case t.Watched:
+		t.Watch = catalog.WatchWatched
+		t.WatchedAt = parseStamp(watchedAt.String)
+		t.ToWatchAt = parseStamp(toWatchAt.String)
+	case toWatchAt.Valid:
+		t.Watch = catalog.WatchToWatch
+		t.ToWatchAt = parseStamp(toWatchAt.String)
+	}
+	t.Added = parseStamp(added)
 	return t, nil
 }
 
@@ -130,6 +147,21 @@ func loadTalks(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*c
 		})
 	if err != nil {
 		return nil, fmt.Errorf("query tags: %w", err)
+	}
+
+	err = eachRow(ctx, tx, `SELECT talk_id, tag FROM personal_tags
+		WHERE talk_id IN `+in+` ORDER BY talk_id, tag`, ids,
+		func(rows *sql.Rows) error {
+			var id int64
+			var tag string
+			if err := rows.Scan(&id, &tag); err != nil {
+				return err
+			}
+			byID[id].MyTags = append(byID[id].MyTags, tag)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("query personal tags: %w", err)
 	}
 	return talks, nil
 }

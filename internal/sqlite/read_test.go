@@ -159,7 +159,7 @@ func TestEachTalkCompleteAndOrdered(t *testing.T) {
 	if err := s.SetWatched(ctx, talks[n-1].ID, true); err != nil {
 		t.Fatal(err)
 	}
-	talks[n-1].Watched = true
+	talks[n-1].Watched, talks[n-1].Watch = true, catalog.WatchWatched
 
 	var seen []*catalog.Talk
 	err := s.EachTalk(ctx, func(tk *catalog.Talk) error {

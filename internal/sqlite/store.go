@@ -144,6 +144,30 @@ func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // now is the timestamp written into *_at columns.
 func now() string { return time.Now().UTC().Format(timestampLayout) }
 
+// stampOr formats t like now() does, or returns fallback for a zero t.
+func stampOr(t time.Time, fallback string) string {
+	if t.IsZero() {
+		return fallback
+	}
+	return t.UTC().Format(timestampLayout)
+}
+
+// parseStamp reads a *_at column written by now(). Timestamps are the
+// store's own, so one that does not parse is shown as unknown rather than
+// failing a read of the user's data.
+func parseStamp(text string) time.Time {
+	if text == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(timestampLayout, text)
+	if err != nil {
+		if t, err = time.Parse(time.RFC3339Nano, text); err != nil {
+			return time.Time{}
+		}
+	}
+	return t.UTC()
+}
+
 // recordChange adds an outbox row for talkID; callers do it in the same
 // transaction as the change so the index can never miss one.
 func recordChange(ctx context.Context, tx *sql.Tx, talkID int64, at string) error {

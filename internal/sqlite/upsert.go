@@ -24,7 +24,7 @@ const hashVersion = "talkdex-talk-v1\n"
 func contentHash(t *catalog.Talk) (string, error) {
 	c := *t
 	c.ID, c.EventID = 0, 0
-	c.Rating, c.Note, c.Watched = 0, "", false
+	c.ClearPersonal()
 	b, err := json.Marshal(&c)
 	if err != nil {
 		return "", fmt.Errorf("hash talk %q: %w", t.Title, err)
@@ -237,8 +237,13 @@ func upsertStatements() map[string]string {
 		// existing row, even a tombstone the user left by clearing, wins.
 		"fillRating": `INSERT INTO ratings (talk_id, stars, rated_at) VALUES (?, ?, ?) ON CONFLICT (talk_id) DO NOTHING`,
 		"fillNote":   `INSERT INTO notes (talk_id, body, updated_at) VALUES (?, ?, ?) ON CONFLICT (talk_id) DO NOTHING`,
-		"fillWatched": `INSERT INTO watch (talk_id, watched, updated_at, watched_at) VALUES (?, 1, ?, ?)
+		"fillWatch": `INSERT INTO watch (talk_id, watched, updated_at, watched_at, to_watch_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (talk_id) DO NOTHING`,
+		// Personal tags have no tombstone: a talk that has none takes the
+		// record's, one that has some keeps its own (see fillPersonal).
+		"hasMyTags": `SELECT EXISTS (SELECT 1 FROM personal_tags WHERE talk_id = ?)`,
+		"fillMyTag": `INSERT INTO personal_tags (talk_id, tag, added_at) VALUES (?, ?, ?)
+			ON CONFLICT (talk_id, tag) DO NOTHING`,
 
 		"outbox": `INSERT INTO index_outbox (talk_id, created_at) VALUES (?, ?)`,
 	}
@@ -484,19 +489,44 @@ func (u *upserter) fillPersonal(id int64, t *catalog.Talk) (bool, error) {
 		filled = filled || n > 0
 		return nil
 	}
+	// A record's own dates (from an export) are kept, so that a round trip
+	// does not make every rating look new.
 	if t.Rating != 0 {
-		if err := fill("fillRating", id, t.Rating, u.now); err != nil {
+		if err := fill("fillRating", id, t.Rating, stampOr(t.RatedAt, u.now)); err != nil {
 			return false, err
 		}
 	}
 	if strings.TrimSpace(t.Note) != "" {
-		if err := fill("fillNote", id, t.Note, u.now); err != nil {
+		if err := fill("fillNote", id, t.Note, stampOr(t.NoteUpdatedAt, u.now)); err != nil {
 			return false, err
 		}
 	}
-	if t.Watched {
-		if err := fill("fillWatched", id, u.now, u.now); err != nil {
+	switch t.Watch {
+	case catalog.WatchWatched:
+		toWatch := sql.NullString{}
+		if !t.ToWatchAt.IsZero() {
+			toWatch = sql.NullString{String: stampOr(t.ToWatchAt, u.now), Valid: true}
+		}
+		if err := fill("fillWatch", id, 1, u.now, stampOr(t.WatchedAt, u.now), toWatch); err != nil {
 			return false, err
+		}
+	case catalog.WatchToWatch:
+		if err := fill("fillWatch", id, 0, u.now, nil, stampOr(t.ToWatchAt, u.now)); err != nil {
+			return false, err
+		}
+	}
+	if len(t.MyTags) > 0 {
+		var has bool
+		if err := u.stmts["hasMyTags"].QueryRowContext(u.ctx, id).Scan(&has); err != nil {
+			return false, fmt.Errorf("hasMyTags: %w", err)
+		}
+		for _, tag := range t.MyTags {
+			if has {
+				break
+			}
+			if err := fill("fillMyTag", id, tag, u.now); err != nil {
+				return false, err
+			}
 		}
 	}
 	return filled, nil
