@@ -170,6 +170,8 @@ func facetKey(clauses []clause, f catalog.TalkFilter) string {
 	if f.Watched != nil {
 		b.WriteString(strconv.FormatBool(*f.Watched))
 	}
+	b.WriteString(" mine=")
+	b.WriteString(strconv.FormatBool(f.Mine))
 	for _, at := range []time.Time{f.WatchedSince, f.WatchedBefore} {
 		b.WriteString(" ")
 		if !at.IsZero() {

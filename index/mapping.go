@@ -21,7 +21,7 @@ import (
 // MappingVersion identifies the shape of the documents and the mapping.
 // Bump it whenever either changes: Open then discards the old index and
 // reports NeedsRebuild.
-const MappingVersion = 3
+const MappingVersion = 4
 
 // mappingVersionKey is the internal (non-document) key the version is kept
 // under inside the index.
@@ -60,6 +60,7 @@ const (
 	fieldWatched   = "watched"
 	fieldMyTag     = "my_tag" // one value per personal tag
 	fieldWatch     = "watch"  // catalog.WatchToWatch or WatchWatched
+	fieldMine      = "mine"   // rated, noted, tagged or on the watch list
 	// fieldWatchedAt and fieldAdded are fixed-width UTC text like
 	// fieldStart: term ranges on them are time ranges.
 	fieldWatchedAt = "watched_at"
@@ -155,7 +156,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	}
 	talk.AddFieldMappingsAt(fieldYearNum, numericField())
 	talk.AddFieldMappingsAt(fieldRatingNum, numericField())
-	for _, name := range []string{fieldWatched, fieldHasVideo, fieldHasSlides} {
+	for _, name := range []string{fieldWatched, fieldHasVideo, fieldHasSlides, fieldMine} {
 		talk.AddFieldMappingsAt(name, booleanField())
 	}
 
@@ -277,6 +278,7 @@ func newTalkDocument(t *catalog.Talk) talkDocument {
 	if t.Watch == catalog.WatchWatched && !t.WatchedAt.IsZero() {
 		d[fieldWatchedAt] = t.WatchedAt.UTC().Format(startLayout)
 	}
+	d[fieldMine] = t.Rating > 0 || t.Note != "" || t.Watch != "" || len(t.MyTags) > 0
 	if !t.Added.IsZero() {
 		d[fieldAdded] = t.Added.UTC().Format(startLayout)
 	}

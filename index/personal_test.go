@@ -39,6 +39,7 @@ func TestPersonalFilters(t *testing.T) {
 			WatchedSince: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), WatchedBefore: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}}, []int64{1}},
 		{"watched since, open ended", catalog.SearchRequest{Filter: catalog.TalkFilter{
 			WatchedSince: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}, Sort: catalog.SortAdded}, []int64{3, 1}},
+		{"mine: what the user touched", catalog.SearchRequest{Filter: catalog.TalkFilter{Mine: true}}, []int64{1, 2, 3}},
 		{"added sort, newest addition first", catalog.SearchRequest{Sort: catalog.SortAdded}, []int64{2, 4, 3, 1}},
 	}
 	for _, tt := range tests {
@@ -78,6 +79,8 @@ func TestFacetKeyCoversEveryFilter(t *testing.T) {
 			v.Set(reflect.ValueOf([]int{2020}))
 		case int:
 			v.SetInt(3)
+		case bool:
+			v.SetBool(true)
 		case *bool:
 			yes := true
 			v.Set(reflect.ValueOf(&yes))

@@ -317,6 +317,11 @@ func filterQuery(f catalog.TalkFilter) query.Query {
 		q.SetField(fieldRatingNum)
 		all = append(all, q)
 	}
+	if f.Mine {
+		q := query.NewBoolFieldQuery(true)
+		q.SetField(fieldMine)
+		all = append(all, q)
+	}
 	if f.Watched != nil {
 		q := query.NewBoolFieldQuery(*f.Watched)
 		q.SetField(fieldWatched)

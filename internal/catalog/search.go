@@ -56,6 +56,9 @@ type TalkFilter struct {
 	WatchedSince  time.Time `json:"watched_since,omitzero"`
 	WatchedBefore time.Time `json:"watched_before,omitzero"`
 	Has           []string  `json:"has,omitempty"` // link kinds: LinkVideo, LinkSlides
+	// Mine keeps the talks the user did something with: rated, noted,
+	// tagged or put on the watch list.
+	Mine bool `json:"mine,omitempty"`
 }
 
 // SearchRequest is a user's search: a query in talkdex's query syntax, typed

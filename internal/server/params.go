@@ -32,6 +32,7 @@ const (
 	paramWatchedSince  = "watched_since"
 	paramWatchedBefore = "watched_before"
 	paramHas           = "has"
+	paramMine          = "mine"
 	paramSort          = "sort"
 	paramPage          = "page"
 	paramPerPage       = "per_page"
@@ -49,7 +50,7 @@ const (
 // search page shows them as chips.
 func filterParams() []string {
 	return []string{paramSeries, paramEvent, paramYear, paramSpeaker, paramTag, paramMyTag, paramMinRating,
-		paramWatched, paramWatch, paramWatchedSince, paramWatchedBefore, paramHas}
+		paramWatched, paramWatch, paramWatchedSince, paramWatchedBefore, paramHas, paramMine}
 }
 
 // searchParams are all parameters a search understands.
@@ -141,6 +142,13 @@ func parseSearchRequest(raw url.Values) (catalog.SearchRequest, error) {
 			return req, catalogInvalid("%s=%q is not a boolean; use true or false", paramWatched, vs[0])
 		}
 		req.Filter.Watched = &watched
+	}
+	if vs := q[paramMine]; len(vs) > 0 {
+		mine, err := strconv.ParseBool(vs[0])
+		if err != nil || len(vs) > 1 {
+			return req, catalogInvalid("%s=%q is not a single boolean; use true or false", paramMine, vs[0])
+		}
+		req.Filter.Mine = mine
 	}
 	if req.Filter.WatchedSince, err = singleDate(q, paramWatchedSince); err != nil {
 		return req, err

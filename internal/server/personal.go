@@ -353,6 +353,9 @@ func savedSearchValues(ss *catalog.SavedSearch) url.Values {
 		v.Set(paramWatchedBefore, f.WatchedBefore.Format(time.RFC3339))
 	}
 	set(paramHas, f.Has)
+	if f.Mine {
+		v.Set(paramMine, "true")
+	}
 	if ss.Sort != "" {
 		v.Set(paramSort, ss.Sort)
 	}

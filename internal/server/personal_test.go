@@ -45,6 +45,9 @@ func TestAPIWatchList(t *testing.T) {
 	if got := hitTitles(env.search("watch=to_watch")); !slices.Equal(got, []string{"RPKI Deployment Status"}) {
 		t.Errorf("watch=to_watch finds %v", got)
 	}
+	if got := hitTitles(env.search("mine=true")); !slices.Equal(got, []string{"RPKI Deployment Status"}) {
+		t.Errorf("mine=true finds %v", got)
+	}
 
 	env.writeJSON(http.MethodPut, path, `{"status": "watched"}`, http.StatusOK, &talk)
 	if talk.Watch != catalog.WatchWatched || !talk.Watched || talk.WatchedAt.Before(before) || talk.ToWatchAt.IsZero() {
