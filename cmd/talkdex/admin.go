@@ -17,13 +17,22 @@ import (
 )
 
 func (c *cli) exportCommand() *cobra.Command {
-	var format, output string
+	var (
+		format, output string
+		sel            exportSelection
+	)
 	cmd := &cobra.Command{
-		Use:   "export [--format " + strings.Join(formats.ExportFormats(), "|") + "] [--output FILE]",
-		Short: "Export every talk, with your ratings, notes and watched marks",
-		Long: `Export the whole catalog. jsonl is the canonical form: 'talkdex import'
-reads it back, personal data included. json is one array; csv a table;
-md a readable post grouped by event.`,
+		Use:   "export [--format " + strings.Join(formats.ExportFormats(), "|") + "] [--event E] [--rated] [--output FILE|DIR]",
+		Short: "Export talks, with your ratings, notes, tags and watch list",
+		Long: `Export the catalog, or the talks of --series/--event, or only the ones you
+rated (--rated) or noted (--noted). jsonl is the canonical form: 'talkdex
+import' reads it back, personal data included. json is one array; csv a
+table; md blog-ready Markdown, one post per event (talk titles linked to
+their video, your rating and notes). With md and an --output that is a
+directory, each event's post goes into its own file there.`,
+		Example: `  talkdex export --format md --event "Networking @Scale 2023" --rated
+  talkdex export --format md --rated -o posts/
+  talkdex export -o catalog.jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !slices.Contains(formats.ExportFormats(), format) {
@@ -34,21 +43,104 @@ md a readable post grouped by event.`,
 				return err
 			}
 			defer cat.Close()
+			each := func(fn func(*catalog.Talk) error) error {
+				n := 0
+				err := cat.Store().EachTalk(cmd.Context(), func(t *catalog.Talk) error {
+					if !sel.keep(t) {
+						return nil
+					}
+					n++
+					return fn(t)
+				})
+				if err != nil {
+					return fmt.Errorf("export: %w", err)
+				}
+				if n == 0 && sel.any() {
+					fmt.Fprintln(c.io.err, "no talk matches the selection")
+				}
+				return nil
+			}
+			if format == formats.ExportMarkdown && isDir(output) {
+				return c.exportPosts(output, each)
+			}
 			return writeOutput(c.io.out, output, func(w io.Writer) error {
 				exp, err := formats.NewExporter(w, format)
 				if err != nil {
 					return err
 				}
-				if err := cat.Store().EachTalk(cmd.Context(), exp.Write); err != nil {
-					return fmt.Errorf("export: %w", err)
+				if err := each(exp.Write); err != nil {
+					return err
 				}
 				return exp.Close()
 			})
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", formats.FormatJSONL, "output format")
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE (atomically) instead of stdout")
+	f := cmd.Flags()
+	f.StringVar(&format, "format", formats.FormatJSONL, "output format")
+	f.StringVarP(&output, "output", "o", "", "write to FILE (atomically) instead of stdout; with md, a directory gets a file per event")
+	f.StringSliceVar(&sel.series, "series", nil, "only talks of this series (repeatable)")
+	f.StringSliceVar(&sel.events, "event", nil, "only talks of this event (repeatable)")
+	f.BoolVar(&sel.rated, "rated", false, "only talks you rated")
+	f.BoolVar(&sel.noted, "noted", false, "only talks with a note")
 	return cmd
+}
+
+// exportSelection narrows an export; names compare without case.
+type exportSelection struct {
+	series, events []string
+	rated, noted   bool
+}
+
+func (s exportSelection) any() bool {
+	return len(s.series) > 0 || len(s.events) > 0 || s.rated || s.noted
+}
+
+func (s exportSelection) keep(t *catalog.Talk) bool {
+	matches := func(names []string, v string) bool {
+		return len(names) == 0 || slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, v) })
+	}
+	return matches(s.series, t.Series) && matches(s.events, t.Event) &&
+		(!s.rated || t.Rating > 0) && (!s.noted || strings.TrimSpace(t.Note) != "")
+}
+
+// exportPosts writes one Markdown post per event into dir, each file
+// written atomically.
+func (c *cli) exportPosts(dir string, each func(func(*catalog.Talk) error) error) error {
+	var talks []catalog.Talk
+	if err := each(func(t *catalog.Talk) error { talks = append(talks, *t); return nil }); err != nil {
+		return err
+	}
+	used := map[string]int{}
+	for _, post := range formats.GroupPosts(talks) {
+		name := post.Slug()
+		// Two events may share a slug ("DENOG 9" and "DENOG9").
+		if used[name]++; used[name] > 1 {
+			name = fmt.Sprintf("%s-%d", name, used[name])
+		}
+		path := filepath.Join(dir, name+".md")
+		err := writeOutput(c.io.out, path, func(w io.Writer) error {
+			_, err := post.WriteTo(w)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.io.err, "%s: %d talks\n", path, len(post.Talks))
+	}
+	return nil
+}
+
+// isDir reports whether path names an existing directory or ends in a
+// separator (a directory to create).
+func isDir(path string) bool {
+	if path == "" {
+		return false
+	}
+	if strings.HasSuffix(path, string(filepath.Separator)) || strings.HasSuffix(path, "/") {
+		return os.MkdirAll(path, 0o755) == nil
+	}
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
 }
 
 // writeOutput writes to stdout, or to a temporary file renamed over path

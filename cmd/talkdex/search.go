@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -41,41 +39,14 @@ An empty query lists every talk that passes the filters.`,
 				return cmd.Help()
 			}
 			req.Query = strings.Join(terms, " ")
-			cat, _, err := c.openCatalog(cmd.Context(), slog.LevelWarn)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			res, err := cat.SearchTalks(cmd.Context(), req)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				enc := json.NewEncoder(c.io.out)
-				enc.SetEscapeHTML(false)
-				return enc.Encode(res)
-			}
-			printHits(c.io.out, res)
-			from := (res.Page-1)*res.PerPage + 1
-			if res.Total == 0 {
-				fmt.Fprintln(c.io.err, "no talks found")
-			} else {
-				fmt.Fprintf(c.io.err, "talks %d-%d of %d (%.1f ms)\n", from, from+len(res.Hits)-1, res.Total, res.TookMS)
-			}
-			return nil
+			return c.printSearch(cmd, req, asJSON, printHits)
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, "print the API's search response")
-	f.StringSliceVar(&req.Filter.Series, "series", nil, "only this series (repeatable)")
-	f.StringSliceVar(&req.Filter.Event, "event", nil, "only this event (repeatable)")
-	f.IntSliceVar(&req.Filter.Year, "year", nil, "only this year (repeatable)")
-	f.StringSliceVar(&req.Filter.Speaker, "speaker", nil, "only talks by this speaker (repeatable)")
-	f.StringSliceVar(&req.Filter.Tag, "tag", nil, "only talks with this tag (repeatable)")
-	f.IntVar(&req.Filter.MinRating, "min-rating", 0, "only talks you rated at least N stars")
+	addFilterFlags(f, &req)
 	f.IntVar(&req.PerPage, "limit", catalog.DefaultPerPage, "how many talks to show")
 	f.IntVar(&req.Page, "page", 1, "which page of results")
-	f.StringVar(&req.Sort, "sort", catalog.SortRelevance, "relevance, newest, oldest or rating")
 	return cmd
 }
 

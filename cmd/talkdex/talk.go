@@ -73,9 +73,13 @@ func printTalk(w io.Writer, t *catalog.Talk) {
 	if t.Rating > 0 {
 		row("rating", strings.Repeat("★", t.Rating)+strings.Repeat("☆", catalog.MaxStars-t.Rating))
 	}
-	if t.Watched {
-		row("watched", "yes")
+	switch t.Watch {
+	case catalog.WatchWatched:
+		row("watched", dateOf(t.WatchedAt))
+	case catalog.WatchToWatch:
+		row("to watch", "since "+dateOf(t.ToWatchAt))
 	}
+	row("my tags", strings.Join(t.MyTags, ", "))
 	if t.Abstract != "" {
 		fmt.Fprintf(w, "\n%s\n", t.Abstract)
 	}
@@ -114,15 +118,27 @@ func (c *cli) rateCommand() *cobra.Command {
 }
 
 func (c *cli) noteCommand() *cobra.Command {
+	var (
+		history bool
+		revert  string
+	)
 	cmd := &cobra.Command{
-		Use:   "note ID [TEXT|-]",
+		Use:   "note ID [TEXT|-] | note --history ID | note --revert REV ID",
 		Short: "Print a talk's note, or replace it (- reads stdin; empty text clears it)",
 		Long: `With only ID, print the talk's note (Markdown).
 With TEXT, replace the note with it; with -, read the note from stdin.
-An empty TEXT ("") clears the note.`,
+An empty TEXT ("") clears the note. Every body a note had is kept:
+--history lists them (newest first, with revision ids) and --revert REV
+makes one the note again.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if (history || revert != "") && len(args) > 1 {
+				return usagef("--history and --revert take only the talk ID")
+			}
 			return c.withTalk(cmd, args[0], func(cat *app.Catalog, id int64) error {
+				if history || revert != "" {
+					return c.noteHistoryOrRevert(cmd, cat, id, revert)
+				}
 				if len(args) == 1 {
 					t, err := cat.FindTalkByID(cmd.Context(), id)
 					if err != nil {
@@ -147,6 +163,8 @@ An empty TEXT ("") clears the note.`,
 			})
 		},
 	}
+	cmd.Flags().BoolVar(&history, "history", false, "list the note's earlier versions")
+	cmd.Flags().StringVar(&revert, "revert", "", "make revision REV (from --history) the note again")
 	// Everything after ID is note text, even "- a Markdown bullet".
 	cmd.Flags().SetInterspersed(false)
 	return cmd

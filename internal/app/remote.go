@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -80,36 +79,4 @@ func (c *Catalog) remoteSearch(ctx context.Context, req catalog.SearchRequest) (
 }
 
 // searchParams encodes a request as the API's query parameters.
-func searchParams(req catalog.SearchRequest) url.Values {
-	v := url.Values{}
-	v.Set("q", req.Query)
-	v.Set("sort", req.Sort)
-	v.Set("page", strconv.Itoa(req.Page))
-	v.Set("per_page", strconv.Itoa(req.PerPage))
-	f := req.Filter
-	for _, s := range f.Series {
-		v.Add("series", s)
-	}
-	for _, s := range f.Event {
-		v.Add("event", s)
-	}
-	for _, y := range f.Year {
-		v.Add("year", strconv.Itoa(y))
-	}
-	for _, s := range f.Speaker {
-		v.Add("speaker", s)
-	}
-	for _, s := range f.Tag {
-		v.Add("tag", s)
-	}
-	for _, h := range f.Has {
-		v.Add("has", h)
-	}
-	if f.MinRating > 0 {
-		v.Set("min_rating", strconv.Itoa(f.MinRating))
-	}
-	if f.Watched != nil {
-		v.Set("watched", strconv.FormatBool(*f.Watched))
-	}
-	return v
-}
+func searchParams(req catalog.SearchRequest) url.Values { return req.Values() }

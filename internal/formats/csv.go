@@ -19,6 +19,7 @@ func csvHeader() []string {
 		"abstract", "start", "duration_minutes", "track", "room", "language",
 		"tags", "links", "source_name", "source_url", "source_key",
 		"rating", "note", "watched",
+		"rated_at", "note_updated_at", "watch", "to_watch_at", "watched_at", "my_tags", "added",
 	}
 }
 
@@ -32,8 +33,9 @@ func csvHeader() []string {
 // records never keep one inside a name, affiliation, tag or URL (Normalize
 // folds white space), and spreadsheets show such cells as multi-line text.
 //
-// start is RFC 3339 (with fractions of a second only if it has them), watched is true or false, and zero numbers (no year,
-// duration, rating or id) are empty cells.
+// start and the *_at dates are RFC 3339 (with fractions of a second only
+// if they have them), watched is true or false, my_tags one tag a line, and
+// zero numbers (no year, duration, rating or id) are empty cells.
 type csvExporter struct {
 	w *csv.Writer
 }
@@ -91,7 +93,17 @@ func csvRow(t *catalog.Talk) []string {
 		strings.Join(t.Tags, "\n"), strings.Join(links, "\n"),
 		t.Source.Name, t.Source.URL, t.Source.Key,
 		intCell(t.Rating), t.Note, strconv.FormatBool(t.Watched),
+		timeCell(t.RatedAt), timeCell(t.NoteUpdatedAt), t.Watch, timeCell(t.ToWatchAt), timeCell(t.WatchedAt),
+		strings.Join(t.MyTags, "\n"), timeCell(t.Added),
 	}
+}
+
+// timeCell is an RFC 3339 time, empty for none.
+func timeCell(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
 }
 
 func intCell(n int) string {

@@ -236,41 +236,52 @@ func TestExportMarkdown(t *testing.T) {
 		&catalog.Talk{Series: "ChiPy", Event: "ChiPy", Year: 2012, Title: "Meetup talk", Source: catalog.Source{URL: "https://pyvideo.org/chipy/meetup-talk.html"}},
 	)
 	got := export(t, ExportMarkdown, talks)
-	want := `# Talks
+	want := `# ChiPy
 
-5 talks from 5 events.
+ChiPy (2012): 1 talk.
 
-## ChiPy
+## [Meetup talk](https://pyvideo.org/chipy/meetup-talk.html)
 
-- [Meetup talk](https://pyvideo.org/chipy/meetup-talk.html)
+---
 
-## DENOG
+# DENOG8
 
-### DENOG8
+DENOG8 (DENOG, 2016): 1 talk.
 
-- Older talk
+## Older talk
 
-### DENOG9
+---
 
-- [Peering DB Update: \*what\* changed \<2017\> \[draft\]](https://video.example.org/denog9/peeringdb) — Arnold Nipper, Jane Roe · [slides](https://example.org/slides/peeringdb.pdf) ★★★★☆ ✓ watched
+# DENOG9
 
-  Worth it.
+DENOG9 (DENOG, 2017): 1 talk.
 
-  - check the *new* API
-  - ask about ` + "`netixlan`" + `
+## [Peering DB Update: \*what\* changed \<2017\> \[draft\]](https://video.example.org/denog9/peeringdb)
 
+Arnold Nipper, Jane Roe · [slides](https://example.org/slides/peeringdb.pdf) · ★★★★☆ · watched
 
-## NZNOG
+Worth it.
 
-### NZNOG 2024
+- check the *new* API
+- ask about ` + "`netixlan`" + `
 
-- Lightning talks
+---
 
-## PyCon US
+# NZNOG 2024
 
-### PyCon US 2019
+NZNOG 2024 (NZNOG): 1 talk.
 
-- [API Evolution the Right Way](https://speakerdeck.com/pycon2019/x) — A. Jesse Jiryu Davis ★☆☆☆☆
+## Lightning talks
+
+---
+
+# PyCon US 2019
+
+PyCon US 2019 (PyCon US): 1 talk.
+
+## [API Evolution the Right Way](https://speakerdeck.com/pycon2019/x)
+
+A. Jesse Jiryu Davis · ★☆☆☆☆
 `
 	if got != want {
 		t.Errorf("Markdown export:\n%s\n--- want ---\n%s", got, want)
@@ -296,7 +307,7 @@ func TestExportMarkdownCopiesTalks(t *testing.T) {
 	if err := ex.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"- Alpha — Alpha Speaker", "- Beta — Beta Speaker"} {
+	for _, want := range []string{"## Alpha\n\nAlpha Speaker", "## Beta\n\nBeta Speaker"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, buf.String())
 		}

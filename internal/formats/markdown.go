@@ -11,14 +11,10 @@ import (
 	"github.com/talkdex/talkdex/internal/catalog"
 )
 
-// markdownExporter writes a readable Markdown post of the talks: a section
-// per series, a sub-section per event (left out when the event is named
-// like its series), and a bullet per talk with its title linked to the
-// video (else the slides, else a page), its speakers, the rating as stars,
-// whether it was watched, and the user's note under it.
+// markdownExporter writes blog-ready Markdown: one post per event (see
+// EventPost), posts separated by a horizontal rule.
 //
-// Grouping needs every talk, so talks are kept until Close. Series sort by
-// name, events by year and name, talks by start and title.
+// Grouping needs every talk, so talks are kept until Close.
 type markdownExporter struct {
 	w     io.Writer
 	talks []catalog.Talk
@@ -34,13 +30,80 @@ func (e *markdownExporter) Write(t *catalog.Talk) error {
 	c.Speakers = slices.Clone(t.Speakers)
 	c.Links = slices.Clone(t.Links)
 	c.Tags = nil
+	c.MyTags = nil
 	c.Abstract = ""
 	e.talks = append(e.talks, c)
 	return nil
 }
 
 func (e *markdownExporter) Close() error {
-	talks := e.talks
+	w := bufio.NewWriter(e.w)
+	for i, post := range GroupPosts(e.talks) {
+		if i > 0 {
+			w.WriteString("\n---\n\n")
+		}
+		post.write(w)
+	}
+	e.talks = nil
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("export Markdown: %w", err)
+	}
+	return nil
+}
+
+// EventPost is a blog-ready Markdown post about one event: a heading, a
+// line saying what the event was, then a section per talk with its title
+// linked to the video (else the slides, else a page), its speakers, the
+// rating as stars, whether it was watched, and the user's note as written.
+type EventPost struct {
+	Series, Event string
+	Year          int
+	Talks         []catalog.Talk
+}
+
+// Slug names the post's file: lower-case letters, digits and dashes.
+func (p *EventPost) Slug() string {
+	name := p.Event
+	if !strings.Contains(strings.ToLower(p.Event), strings.ToLower(p.Series)) {
+		name = p.Series + " " + p.Event
+	}
+	slug := strings.ReplaceAll(catalog.NormalizeTitle(name), " ", "-")
+	if slug == "" {
+		slug = "event"
+	}
+	return slug
+}
+
+// WriteTo writes the post.
+func (p *EventPost) WriteTo(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	bw := bufio.NewWriter(cw)
+	p.write(bw)
+	err := bw.Flush()
+	return cw.n, err
+}
+
+func (p *EventPost) write(w *bufio.Writer) {
+	fmt.Fprintf(w, "# %s\n\n", escapeMarkdown(p.Event))
+	about := p.Event
+	if p.Series != p.Event {
+		about += " (" + p.Series
+		if p.Year > 0 && !strings.Contains(p.Event, fmt.Sprint(p.Year)) {
+			about += fmt.Sprintf(", %d", p.Year)
+		}
+		about += ")"
+	} else if p.Year > 0 {
+		about += fmt.Sprintf(" (%d)", p.Year)
+	}
+	fmt.Fprintf(w, "%s: %d %s.\n", escapeMarkdown(about), len(p.Talks), plural(len(p.Talks), "talk", "talks"))
+	for i := range p.Talks {
+		writeMarkdownTalk(w, &p.Talks[i])
+	}
+}
+
+// GroupPosts sorts talks into one post per event. Posts sort by series,
+// then the event's first year, then name; talks by start, then title.
+func GroupPosts(talks []catalog.Talk) []EventPost {
 	// An event's talks may span years (a meetup series); order events by
 	// their first year so that each event stays in one piece.
 	type eventKey struct{ series, event string }
@@ -51,7 +114,8 @@ func (e *markdownExporter) Close() error {
 			firstYear[k] = t.Year
 		}
 	}
-	slices.SortStableFunc(talks, func(a, b catalog.Talk) int {
+	sorted := slices.Clone(talks)
+	slices.SortStableFunc(sorted, func(a, b catalog.Talk) int {
 		return cmp.Or(
 			cmp.Compare(strings.ToLower(a.Series), strings.ToLower(b.Series)),
 			cmp.Compare(a.Series, b.Series),
@@ -62,76 +126,64 @@ func (e *markdownExporter) Close() error {
 			cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)),
 		)
 	})
-	events := 0
-	for i := range talks {
-		if i == 0 || talks[i].Series != talks[i-1].Series || talks[i].Event != talks[i-1].Event {
-			events++
+	var posts []EventPost
+	for _, t := range sorted {
+		if n := len(posts); n == 0 || posts[n-1].Series != t.Series || posts[n-1].Event != t.Event {
+			posts = append(posts, EventPost{Series: t.Series, Event: t.Event, Year: firstYear[eventKey{t.Series, t.Event}]})
 		}
+		posts[len(posts)-1].Talks = append(posts[len(posts)-1].Talks, t)
 	}
+	return posts
+}
 
-	w := bufio.NewWriter(e.w)
-	fmt.Fprintf(w, "# Talks\n\n%d %s from %d %s.\n", len(talks), plural(len(talks), "talk", "talks"), events, plural(events, "event", "events"))
-	for i := range talks {
-		t := &talks[i]
-		newSeries := i == 0 || t.Series != talks[i-1].Series
-		if newSeries {
-			fmt.Fprintf(w, "\n## %s\n", escapeMarkdown(t.Series))
-		}
-		if (newSeries || t.Event != talks[i-1].Event) && t.Event != t.Series {
-			fmt.Fprintf(w, "\n### %s\n", escapeMarkdown(t.Event))
-		}
-		if newSeries || t.Event != talks[i-1].Event {
-			w.WriteString("\n")
-		}
-		writeMarkdownTalk(w, t)
-	}
-	e.talks = nil
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("export Markdown: %w", err)
-	}
-	return nil
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func writeMarkdownTalk(w *bufio.Writer, t *catalog.Talk) {
-	w.WriteString("- ")
+	w.WriteString("\n## ")
 	primary, ok := primaryLink(t)
 	if ok {
 		fmt.Fprintf(w, "[%s](%s)", escapeMarkdown(t.Title), markdownURL(primary.URL))
 	} else {
 		w.WriteString(escapeMarkdown(t.Title))
 	}
+	w.WriteString("\n")
+	var meta []string
 	if names := t.SpeakerNames(); len(names) > 0 {
 		for i, n := range names {
 			names[i] = escapeMarkdown(n)
 		}
-		w.WriteString(" — " + strings.Join(names, ", "))
+		meta = append(meta, strings.Join(names, ", "))
 	}
 	if primary.Kind == catalog.LinkVideo {
 		for _, l := range t.Links {
 			if l.Kind == catalog.LinkSlides && linkable(l.URL) {
-				fmt.Fprintf(w, " · [slides](%s)", markdownURL(l.URL))
+				meta = append(meta, fmt.Sprintf("[slides](%s)", markdownURL(l.URL)))
 				break
 			}
 		}
 	}
 	if t.Rating > 0 {
 		r := min(t.Rating, catalog.MaxStars)
-		w.WriteString(" " + strings.Repeat("★", r) + strings.Repeat("☆", catalog.MaxStars-r))
+		meta = append(meta, strings.Repeat("★", r)+strings.Repeat("☆", catalog.MaxStars-r))
 	}
 	if t.Watched {
-		w.WriteString(" ✓ watched")
+		meta = append(meta, "watched")
 	}
-	w.WriteString("\n")
+	if len(meta) > 0 {
+		w.WriteString("\n" + strings.Join(meta, " · ") + "\n")
+	}
+	// The note is the user's own Markdown and goes in as written.
 	if note := strings.TrimSpace(t.Note); note != "" {
-		w.WriteString("\n")
-		for _, line := range strings.Split(note, "\n") {
-			if strings.TrimSpace(line) == "" {
-				w.WriteString("\n")
-				continue
-			}
-			w.WriteString("  " + strings.TrimRight(line, "\r") + "\n")
-		}
-		w.WriteString("\n")
+		w.WriteString("\n" + strings.ReplaceAll(note, "\r\n", "\n") + "\n")
 	}
 }
 

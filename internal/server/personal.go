@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -320,44 +319,4 @@ func absTalkURL(base string, id int64) string {
 }
 
 // savedSearchValues is a saved search as the search page's query string.
-func savedSearchValues(ss *catalog.SavedSearch) url.Values {
-	v := url.Values{}
-	set := func(key string, values []string) {
-		for _, x := range values {
-			v.Add(key, x)
-		}
-	}
-	if ss.Query != "" {
-		v.Set(paramQuery, ss.Query)
-	}
-	f := ss.Filter
-	set(paramSeries, f.Series)
-	set(paramEvent, f.Event)
-	for _, y := range f.Year {
-		v.Add(paramYear, strconv.Itoa(y))
-	}
-	set(paramSpeaker, f.Speaker)
-	set(paramTag, f.Tag)
-	set(paramMyTag, f.MyTag)
-	if f.MinRating > 0 {
-		v.Set(paramMinRating, strconv.Itoa(f.MinRating))
-	}
-	if f.Watched != nil {
-		v.Set(paramWatched, strconv.FormatBool(*f.Watched))
-	}
-	set(paramWatch, f.Watch)
-	if !f.WatchedSince.IsZero() {
-		v.Set(paramWatchedSince, f.WatchedSince.Format(time.RFC3339))
-	}
-	if !f.WatchedBefore.IsZero() {
-		v.Set(paramWatchedBefore, f.WatchedBefore.Format(time.RFC3339))
-	}
-	set(paramHas, f.Has)
-	if f.Mine {
-		v.Set(paramMine, "true")
-	}
-	if ss.Sort != "" {
-		v.Set(paramSort, ss.Sort)
-	}
-	return v
-}
+func savedSearchValues(ss *catalog.SavedSearch) url.Values { return ss.Request().Values() }
