@@ -337,7 +337,7 @@ func (c *cli) saveSearchCommand() *cobra.Command {
 		Short: "Save a query and filters under a name",
 		Long: `Save a query and filters under a name. Put query terms that start with a
 dash after --:  talkdex searches save "bgp, not evpn" -- bgp -evpn`,
-		Args:  cobra.MinimumNArgs(1),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ss := &catalog.SavedSearch{Name: args[0], Query: strings.Join(args[1:], " "), Filter: req.Filter, Sort: req.Sort}
 			cat, err := c.openStore(cmd.Context())

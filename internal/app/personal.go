@@ -92,3 +92,23 @@ func (c *Catalog) FindSavedSearch(ctx context.Context, name string) (*catalog.Sa
 func (c *Catalog) ListSavedSearches(ctx context.Context) ([]*catalog.SavedSearch, error) {
 	return c.store.ListSavedSearches(ctx)
 }
+
+// CreateTalk adds one talk (say, one a user's notes name and the catalog
+// lacks) the way an import would, and returns its id. A talk with the same
+// source key is updated instead, so creating twice makes one talk.
+func (c *Catalog) CreateTalk(ctx context.Context, t *catalog.Talk) (int64, error) {
+	t.Normalize()
+	if err := t.Validate(); err != nil {
+		return 0, err
+	}
+	report, err := c.Import(ctx, func(ctx context.Context, emit func(*catalog.Talk) error) ([]catalog.Skip, error) {
+		return nil, emit(t)
+	}, nil)
+	if err != nil {
+		return 0, err
+	}
+	if report.Skipped > 0 && len(report.Skips) > 0 {
+		return 0, catalog.Errorf(catalog.EINVALID, "talk %q: %s", t.Title, report.Skips[0].Reason)
+	}
+	return c.store.TalkIDBySourceKey(ctx, t.Source.Key)
+}

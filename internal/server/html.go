@@ -20,6 +20,8 @@ const (
 	formRatingName  = "rating"
 	formNoteName    = "note"
 	formWatchedName = "watched"
+	formWatchName   = "watch"
+	formTagsName    = "tags"
 )
 
 type talkPage struct {
@@ -31,12 +33,40 @@ type talkPage struct {
 	StarButtons []starButton
 	FormName    string // which form FormError is about
 	FormError   string
+	// Preview is the rendered note text of a "Preview" submission, which
+	// is shown and kept in the textarea but not saved.
+	Preview     template.HTML
+	HasPreview  bool
+	TagText     string // the tag input: what the user typed, when it was rejected
+	HistoryURL  string
+	RevisionsOf int // how many earlier versions the note has
 }
 
 type starButton struct {
-	Stars int
-	On    bool // at or below the current rating
-	Label string
+	Stars   int
+	On      bool // at or below the current rating: lit
+	Pressed bool // exactly the current rating
+	Label   string
+}
+
+// starButtons are the five buttons of a rating widget.
+func starButtons(rating int) []starButton {
+	out := make([]starButton, 0, catalog.MaxStars)
+	for n := catalog.MinStars; n <= catalog.MaxStars; n++ {
+		label := fmt.Sprintf("Rate %d of %d stars", n, catalog.MaxStars)
+		out = append(out, starButton{Stars: n, On: n <= rating, Pressed: n == rating, Label: label})
+	}
+	return out
+}
+
+// talkFormState is what a form submission carries back into the talk page
+// it re-renders: the message, and what the user typed, so nothing is lost.
+type talkFormState struct {
+	FormName  string
+	FormError string
+	NoteText  *string
+	Preview   *template.HTML
+	TagText   string
 }
 
 func (s *Server) pageTalk(c echo.Context) error {
@@ -44,34 +74,40 @@ func (s *Server) pageTalk(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderTalk(c, http.StatusOK, id, "", "", nil)
+	return s.renderTalk(c, http.StatusOK, id, talkFormState{})
 }
 
-// renderTalk renders the talk page; formName/formErr carry a validation
-// message and noteText the note the user submitted, so nothing typed is lost.
-func (s *Server) renderTalk(c echo.Context, status int, id int64, formName, formErr string, noteText *string) error {
-	talk, err := s.svc.FindTalkByID(c.Request().Context(), id)
+// renderTalk renders the talk page with the state of a submitted form.
+func (s *Server) renderTalk(c echo.Context, status int, id int64, st talkFormState) error {
+	ctx := c.Request().Context()
+	talk, err := s.svc.FindTalkByID(ctx, id)
 	if err != nil {
 		return fmt.Errorf("find talk %d: %w", id, err)
 	}
 	data := talkPage{
-		layout:    layout{Page: pageTalkName, Title: talk.Title, CSRF: csrfToken(c)},
-		Talk:      talk,
-		Abstract:  paragraphs(talk.Abstract),
-		Note:      s.markdown.Render(talk.Note),
-		NoteText:  talk.Note,
-		FormName:  formName,
-		FormError: formErr,
+		layout:      layout{Page: pageTalkName, Title: talk.Title, CSRF: csrfToken(c)},
+		Talk:        talk,
+		Abstract:    paragraphs(talk.Abstract),
+		Note:        s.markdown.Render(talk.Note),
+		NoteText:    talk.Note,
+		FormName:    st.FormName,
+		FormError:   st.FormError,
+		TagText:     st.TagText,
+		StarButtons: starButtons(talk.Rating),
+		HistoryURL:  talkURL(id) + "/history",
 	}
-	if noteText != nil {
-		data.NoteText = *noteText
+	if st.NoteText != nil {
+		data.NoteText = *st.NoteText
 	}
-	for n := catalog.MinStars; n <= catalog.MaxStars; n++ {
-		label := fmt.Sprintf("Rate %d star", n)
-		if n > 1 {
-			label += "s"
-		}
-		data.StarButtons = append(data.StarButtons, starButton{Stars: n, On: n <= talk.Rating, Label: label})
+	if st.Preview != nil {
+		data.Preview, data.HasPreview = *st.Preview, true
+	}
+	// The history link is worth showing only when there is a history; a
+	// failure to read it costs the link, not the page.
+	if h, err := s.svc.NoteHistory(ctx, id); err == nil {
+		data.RevisionsOf = len(h.Revisions)
+	} else if catalog.ErrorCode(err) == catalog.EINTERNAL {
+		s.logger.WarnContext(ctx, "read note history", "talk", id, "err", err)
 	}
 	return s.render(c, status, pageTalkName, data)
 }
@@ -97,64 +133,76 @@ func postForm(c echo.Context) (url.Values, error) {
 	return c.Request().PostForm, nil
 }
 
-// afterFormWrite finishes a form POST: redirect back to the talk page on
-// success (Post/Redirect/Get), re-render it with the message on a
-// validation error, and leave everything else to the error handler.
-func (s *Server) afterFormWrite(c echo.Context, id int64, formName string, err error, noteText *string) error {
+// afterFormWrite finishes a form POST: redirect back (Post/Redirect/Get) to
+// the page named by the form's "next" field, or the talk page, on success;
+// re-render the talk page with the message on a validation error, and leave
+// everything else to the error handler.
+func (s *Server) afterFormWrite(c echo.Context, id int64, formName string, err error, st talkFormState) error {
 	if err == nil {
-		return c.Redirect(http.StatusSeeOther, talkURL(id))
+		return c.Redirect(http.StatusSeeOther, localRedirect(c.Request().PostForm.Get("next"), talkURL(id)))
 	}
 	if catalog.ErrorCode(err) == catalog.EINVALID {
-		return s.renderTalk(c, http.StatusBadRequest, id, formName, catalog.ErrorMessage(err), noteText)
+		st.FormName, st.FormError = formName, catalog.ErrorMessage(err)
+		return s.renderTalk(c, http.StatusBadRequest, id, st)
 	}
 	return err
 }
 
 func (s *Server) formRating(c echo.Context) error {
-	id, err := pathID(c, "talk")
-	if err != nil {
-		return err
-	}
-	form, err := postForm(c)
+	id, form, err := talkForm(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	if form.Get("clear") != "" {
-		return s.afterFormWrite(c, id, formRatingName, s.svc.ClearRating(ctx, id), nil)
+		return s.afterFormWrite(c, id, formRatingName, s.svc.ClearRating(ctx, id), talkFormState{})
 	}
 	raw := form.Get("stars")
 	stars, err := strconv.Atoi(raw)
 	if err != nil {
 		err = catalogInvalid("rating %q is not a number of stars from %d to %d", raw, catalog.MinStars, catalog.MaxStars)
-		return s.afterFormWrite(c, id, formRatingName, err, nil)
+		return s.afterFormWrite(c, id, formRatingName, err, talkFormState{})
 	}
-	return s.afterFormWrite(c, id, formRatingName, s.svc.SetRating(ctx, id, stars), nil)
+	return s.afterFormWrite(c, id, formRatingName, s.svc.SetRating(ctx, id, stars), talkFormState{})
 }
 
 func (s *Server) formNote(c echo.Context) error {
-	id, err := pathID(c, "talk")
-	if err != nil {
-		return err
-	}
-	form, err := postForm(c)
+	id, form, err := talkForm(c)
 	if err != nil {
 		return err
 	}
 	if _, ok := form["text"]; !ok {
-		return s.afterFormWrite(c, id, formNoteName, catalogInvalid("the form has no note text"), nil)
+		return s.afterFormWrite(c, id, formNoteName, catalogInvalid("the form has no note text"), talkFormState{})
 	}
 	// Browsers submit textareas with CRLF line ends; store what was typed.
 	text := strings.ReplaceAll(form.Get("text"), "\r\n", "\n")
-	return s.afterFormWrite(c, id, formNoteName, s.svc.SetNote(c.Request().Context(), id, text), &text)
+	st := talkFormState{NoteText: &text}
+	if form.Get("preview") != "" {
+		// The page without JavaScript previews by rendering the text
+		// into the page it comes back to; nothing is saved.
+		if len(text) > catalog.MaxNoteBytes {
+			err := catalogInvalid("the note is %d bytes; the limit is %d bytes", len(text), catalog.MaxNoteBytes)
+			return s.afterFormWrite(c, id, formNoteName, err, st)
+		}
+		preview := s.markdown.Render(text)
+		st.Preview = &preview
+		return s.renderTalk(c, http.StatusOK, id, st)
+	}
+	return s.afterFormWrite(c, id, formNoteName, s.svc.SetNote(c.Request().Context(), id, text), st)
+}
+
+// talkForm reads the talk id of a form route and its posted form.
+func talkForm(c echo.Context) (int64, url.Values, error) {
+	id, err := pathID(c, "talk")
+	if err != nil {
+		return 0, nil, err
+	}
+	form, err := postForm(c)
+	return id, form, err
 }
 
 func (s *Server) formWatched(c echo.Context) error {
-	id, err := pathID(c, "talk")
-	if err != nil {
-		return err
-	}
-	form, err := postForm(c)
+	id, form, err := talkForm(c)
 	if err != nil {
 		return err
 	}
@@ -162,9 +210,9 @@ func (s *Server) formWatched(c echo.Context) error {
 	watched, err := strconv.ParseBool(raw)
 	if err != nil {
 		err = catalogInvalid("watched %q is not true or false", raw)
-		return s.afterFormWrite(c, id, formWatchedName, err, nil)
+		return s.afterFormWrite(c, id, formWatchedName, err, talkFormState{})
 	}
-	return s.afterFormWrite(c, id, formWatchedName, s.svc.SetWatched(c.Request().Context(), id, watched), nil)
+	return s.afterFormWrite(c, id, formWatchedName, s.svc.SetWatched(c.Request().Context(), id, watched), talkFormState{})
 }
 
 type eventsPage struct {

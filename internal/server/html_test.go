@@ -307,7 +307,7 @@ func TestTalkPage(t *testing.T) {
 			t.Errorf("talk page has no link to %s", want)
 		}
 	}
-	for _, formID := range []string{"rating-form", "watched-form", "note-form"} {
+	for _, formID := range []string{"rating-form", "watch-form", "note-form"} {
 		form := byID(doc, formID)
 		if form == nil {
 			t.Fatalf("no #%s", formID)
@@ -402,7 +402,7 @@ func TestFormsWithCSRF(t *testing.T) {
 		t.Errorf("rating after clear = %d", got)
 	}
 
-	token = env.loadForm(c, id, "watched-form")
+	token = env.loadForm(c, id, "watch-form")
 	resp, body = env.postForm(c, talkPath+"/watched", url.Values{csrfField: {token}, "watched": {"true"}})
 	expectRedirect(resp, body)
 	if !env.findTalk(id).Watched {
@@ -483,7 +483,7 @@ func TestFormValidationErrors(t *testing.T) {
 		{"stars 0", "/rating", url.Values{"stars": {"0"}}, "rating-form"},
 		{"stars 6", "/rating", url.Values{"stars": {"6"}}, "rating-form"},
 		{"stars text", "/rating", url.Values{"stars": {"many"}}, "rating-form"},
-		{"watched junk", "/watched", url.Values{"watched": {"perhaps"}}, "watched-form"},
+		{"watched junk", "/watched", url.Values{"watched": {"perhaps"}}, "watch-form"},
 		{"note too long", "/note", url.Values{"text": {strings.Repeat("n", catalog.MaxNoteBytes+1)}}, "note-form"},
 	}
 	for _, tt := range tests {
@@ -495,8 +495,8 @@ func TestFormValidationErrors(t *testing.T) {
 			}
 			doc := parseHTML(t, body)
 			form := byID(doc, tt.formID)
-			if form == nil || len(byClass(form, "form-error")) == 0 {
-				t.Errorf("no .form-error in #%s", tt.formID)
+			if form == nil || visibleFormError(form) == "" {
+				t.Errorf("no shown .form-error in #%s", tt.formID)
 			}
 		})
 	}

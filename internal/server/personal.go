@@ -89,11 +89,8 @@ func (s *Server) apiRemoveTag(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tag, err := url.PathUnescape(c.Param("tag"))
-	if err != nil {
-		return catalogInvalid("tag %q is not a valid path segment", c.Param("tag"))
-	}
-	if err := s.svc.RemoveMyTags(c.Request().Context(), id, []string{tag}); err != nil {
+	// echo has already unescaped the path parameter ("to%20share").
+	if err := s.svc.RemoveMyTags(c.Request().Context(), id, []string{c.Param("tag")}); err != nil {
 		return fmt.Errorf("untag talk %d: %w", id, err)
 	}
 	return s.respondTalk(c, id)

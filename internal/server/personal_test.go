@@ -111,6 +111,11 @@ func TestAPIPersonalTags(t *testing.T) {
 	if !slices.Equal(talk.MyTags, []string{"bgp"}) {
 		t.Errorf("after delete: my_tags %v", talk.MyTags)
 	}
+	env.writeJSON(http.MethodPost, base, `{"tags": ["100% done"]}`, http.StatusOK, &talk)
+	env.writeJSON(http.MethodDelete, base+"/100%25%20done", "", http.StatusOK, &talk)
+	if !slices.Equal(talk.MyTags, []string{"bgp"}) {
+		t.Errorf("a tag with a percent sign is not removed: my_tags %v", talk.MyTags)
+	}
 	env.writeJSON(http.MethodPut, base, `{"tags": ["later"]}`, http.StatusOK, &talk)
 	if !slices.Equal(talk.MyTags, []string{"later"}) {
 		t.Errorf("after replace: my_tags %v", talk.MyTags)

@@ -3,14 +3,11 @@ package server
 import (
 	"fmt"
 	"html/template"
-	"net/http"
 	"net/url"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
@@ -92,62 +89,6 @@ const (
 	maxSnippetsPerField = 2  // highlight fragments shown per field of a result
 	maxFacetValues      = 12 // values listed per facet; active ones are always listed
 )
-
-func (s *Server) pageSearch(c echo.Context) error {
-	values, parseErr := queryValues(c)
-	values = cleanSearchValues(values)
-	data := searchPage{
-		layout: layout{Page: pageSearchName, Title: searchTitle(values.Get(paramQuery)), CSRF: csrfToken(c)},
-		Query:  values.Get(paramQuery),
-		Sort:   values.Get(paramSort),
-	}
-	data.Sorts = sortOptions(data.Sort)
-	for _, key := range append(filterParams(), paramPerPage) {
-		for _, v := range values[key] {
-			data.Hidden = append(data.Hidden, hiddenField{Name: key, Value: v})
-		}
-	}
-	data.Chips = filterChips(values)
-	data.ClearURL = searchURL(keepOnly(values, paramQuery, paramSort, paramPerPage))
-	data.Filtered = data.Query != "" || len(data.Chips) > 0
-
-	req, err := parseSearchRequest(values)
-	if parseErr != nil {
-		// Nothing of a malformed query string is trusted: searching with
-		// what url.ParseQuery salvaged would quietly drop filters.
-		err = parseErr
-	}
-	var res *catalog.SearchResult
-	if err == nil {
-		res, err = s.svc.SearchTalks(c.Request().Context(), req)
-	}
-	if err != nil {
-		if catalog.ErrorCode(err) != catalog.EINVALID {
-			return fmt.Errorf("search talks: %w", err)
-		}
-		// A query the user can fix: show it in the page, with the form.
-		data.Error = catalog.ErrorMessage(err)
-		return s.render(c, http.StatusBadRequest, pageSearchName, data)
-	}
-
-	data.Total = res.Total
-	if len(res.Hits) > 0 {
-		data.From = (req.Page-1)*req.PerPage + 1
-		data.To = data.From + len(res.Hits) - 1
-	}
-	for _, hit := range res.Hits {
-		if hit.Talk != nil {
-			data.Hits = append(data.Hits, s.hitView(hit))
-		}
-	}
-	data.Facets = facetViews(res.Facets, values)
-	data.Pager = buildPager(res.Total, req.Page, req.PerPage, func(page int) string {
-		v := cloneValues(values)
-		v.Set(paramPage, strconv.Itoa(page))
-		return searchURL(v)
-	})
-	return s.render(c, http.StatusOK, pageSearchName, data)
-}
 
 func searchTitle(q string) string {
 	if q == "" {
@@ -344,17 +285,6 @@ func ratingLabel(v string) string {
 		return starString(n)
 	}
 	return starString(n) + " & up"
-}
-
-// filterChips lists the active filters, each with the link that drops it.
-func filterChips(values url.Values) []chip {
-	var chips []chip
-	for _, key := range filterParams() {
-		for _, v := range values[key] {
-			chips = append(chips, chip{Label: chipLabel(key, v), URL: searchURL(withoutValue(values, key, v))})
-		}
-	}
-	return chips
 }
 
 func chipLabel(key, v string) string {

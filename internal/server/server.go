@@ -189,11 +189,20 @@ func (s *Server) newEcho() *echo.Echo {
 	// group-level middleware in echo also captures unknown paths. Form
 	// bodies are parsed before the CSRF check reads its token from them.
 	csrf := s.csrfMiddleware()
-	getAndHead(e, "/", s.pageSearch, csrf)
+	getAndHead(e, "/", s.pageSearchPersonal, csrf)
+	getAndHead(e, myPath, s.pageMy, csrf)
 	getAndHead(e, "/talks/:id", s.pageTalk, csrf)
 	e.POST("/talks/:id/rating", s.formRating, parseForm, csrf)
 	e.POST("/talks/:id/note", s.formNote, parseForm, csrf)
 	e.POST("/talks/:id/watched", s.formWatched, parseForm, csrf)
+	e.POST("/talks/:id/watch", s.formWatch, parseForm, csrf)
+	e.POST("/talks/:id/tags", s.formAddTags, parseForm, csrf)
+	e.POST("/talks/:id/tags/remove", s.formRemoveTag, parseForm, csrf)
+	getAndHead(e, "/talks/:id/history", s.pageNoteHistory, csrf)
+	e.POST("/talks/:id/note/revert", s.formRevertNote, parseForm, csrf)
+	getAndHead(e, searchesPath, s.pageSavedSearches, csrf)
+	e.POST(searchesPath, s.formSaveSearch, parseForm, csrf)
+	e.POST(searchesPath+"/:name/delete", s.formDeleteSavedSearch, parseForm, csrf)
 	getAndHead(e, "/events", s.pageEvents, csrf)
 	getAndHead(e, "/events/:id", s.pageEvent, csrf)
 	return e

@@ -20,15 +20,21 @@ import (
 
 // Page template names; each is layout.html plus <name>.html.
 const (
-	pageSearchName = "search"
-	pageTalkName   = "talk"
-	pageEventsName = "events"
-	pageEventName  = "event"
-	pageErrorName  = "error"
+	pageSearchName   = "search"
+	pageTalkName     = "talk"
+	pageEventsName   = "events"
+	pageEventName    = "event"
+	pageErrorName    = "error"
+	pageHistoryName  = "history"
+	pageSearchesName = "searches"
+	// pageMyName is the layout name of /my, which renders the search
+	// template; it has no template of its own.
+	pageMyName = "my"
 )
 
 func pageNames() []string {
-	return []string{pageSearchName, pageTalkName, pageEventsName, pageEventName, pageErrorName}
+	return []string{pageSearchName, pageTalkName, pageEventsName, pageEventName, pageErrorName,
+		pageHistoryName, pageSearchesName}
 }
 
 // parsePages parses every page once, each sharing the base layout.
@@ -52,6 +58,12 @@ type layout struct {
 	Page  string // page name, used as a body class
 	Title string
 	CSRF  string
+	Feeds []feedLink // <link rel="alternate"> feeds of the page
+}
+
+// feedLink is an Atom feed a page advertises in its head.
+type feedLink struct {
+	Title, URL string
 }
 
 // render executes a page into a buffer first, so that a template error
@@ -101,6 +113,9 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"eventURL":  eventURL,
 		"seriesURL": seriesSearchURL,
 		"markdown":  s.markdown.Render,
+		"stars5":    starButtons,
+		"myTagURL":  myTagSearchURL,
+		"watchText": watchText,
 	}
 }
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -273,4 +274,20 @@ func (s *Store) EachTalk(ctx context.Context, fn func(*catalog.Talk) error) erro
 		}
 		after = page[len(page)-1].ID
 	}
+}
+
+// TalkIDBySourceKey returns the id of the talk with the given source key,
+// or ENOTFOUND.
+func (s *Store) TalkIDBySourceKey(ctx context.Context, key string) (int64, error) {
+	var id int64
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT id FROM talks WHERE source_key = ?`, key).Scan(&id)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, catalog.Errorf(catalog.ENOTFOUND, "no talk has source key %q", key)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find talk by source key %q: %w", key, err)
+	}
+	return id, nil
 }

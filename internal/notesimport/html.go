@@ -1,0 +1,128 @@
+package notesimport
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// htmlLines renders an HTML post as the text lines Parse reads: every block
+// (heading, paragraph, list item) becomes a line, list items become "• "
+// bullets, blocks are separated by a blank line, and headings and rules by
+// two, which is how text posts separate unrelated items.
+func htmlLines(r io.Reader) ([]string, error) {
+	doc, err := goquery.NewDocumentFromReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("notesimport: parse HTML: %w", err)
+	}
+	w := &lineWriter{}
+	// A blog page wraps the post in navigation, sidebars and comments;
+	// the post itself is the one <article> or <main> when there is one.
+	root := doc.Selection
+	for _, sel := range []string{"article", "main", "body"} {
+		if found := doc.Find(sel); found.Length() == 1 {
+			root = found
+			break
+		}
+	}
+	w.walk(root)
+	w.flush()
+	return w.lines, nil
+}
+
+// skippedElements hold no text of the post.
+var skippedElements = map[string]bool{
+	"head": true, "script": true, "style": true, "noscript": true, "template": true,
+	"nav": true, "svg": true, "iframe": true, "form": true, "button": true, "#comment": true,
+	"footer": true, "aside": true,
+}
+
+// blockElements end the line before and after them.
+var blockElements = map[string]bool{
+	"p": true, "div": true, "blockquote": true, "section": true, "article": true, "main": true,
+	"header": true, "ul": true, "ol": true, "dl": true, "dt": true,
+	"dd": true, "table": true, "tr": true, "figure": true, "figcaption": true, "address": true,
+}
+
+type lineWriter struct {
+	lines  []string
+	buf    strings.Builder
+	bullet bool
+}
+
+func (w *lineWriter) walk(sel *goquery.Selection) {
+	sel.Contents().Each(func(_ int, c *goquery.Selection) {
+		name := goquery.NodeName(c)
+		switch {
+		case name == "#text":
+			w.buf.WriteString(c.Text())
+		case skippedElements[name]:
+		case name == "br":
+			w.flush()
+		case name == "hr":
+			w.flush()
+			w.blanks(2)
+		case name == "pre":
+			w.flush()
+			for _, l := range strings.Split(c.Text(), "\n") {
+				w.lines = append(w.lines, strings.TrimRight(l, " \t"))
+			}
+			w.blanks(1)
+		case name == "li":
+			w.flush()
+			w.bullet = true
+			w.walk(c)
+			w.flush()
+			w.bullet = false // an empty item must not mark the next line
+		case len(name) == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6':
+			w.flush()
+			w.blanks(2)
+			w.walk(c)
+			w.flush()
+			w.blanks(1)
+		case blockElements[name]:
+			w.flush()
+			w.walk(c)
+			w.flush()
+			// Rows and definition parts are lines of one block, not
+			// paragraphs of their own.
+			if name != "dt" && name != "dd" && name != "tr" {
+				w.blanks(1)
+			}
+		default: // inline
+			w.walk(c)
+		}
+	})
+}
+
+// flush ends the current line. A list item's text keeps its bullet even
+// when a nested list interrupts it.
+func (w *lineWriter) flush() {
+	text := strings.Join(strings.Fields(w.buf.String()), " ")
+	w.buf.Reset()
+	if text == "" {
+		return
+	}
+	if w.bullet {
+		text = "• " + text
+		w.bullet = false
+	}
+	w.lines = append(w.lines, text)
+}
+
+// blanks makes sure the output ends in at least n blank lines, never
+// leading the output.
+func (w *lineWriter) blanks(n int) {
+	if len(w.lines) == 0 {
+		return
+	}
+	have := 0
+	for i := len(w.lines) - 1; i >= 0 && w.lines[i] == ""; i-- {
+		have++
+	}
+	for ; have < n; have++ {
+		w.lines = append(w.lines, "")
+	}
+}
