@@ -3,6 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -163,5 +167,37 @@ func TestNotesImportBadInput(t *testing.T) {
 	}
 	if r := talkdex(t, dir, "", "notes", "import", "no-such-post.txt"); r.code != 1 || !strings.Contains(r.stderr, "no-such-post.txt") {
 		t.Errorf("missing file: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestNotesImportFromURL reads an HTML post through the polite fetcher; a
+// local address needs --allow-private.
+func TestNotesImportFromURL(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, dir, "import", demoCatalog)
+	page, err := os.ReadFile("../../internal/notesimport/testdata/weekend-notes.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	}))
+	defer srv.Close()
+	if r := talkdex(t, dir, "", "notes", "import", srv.URL+"/post"); r.code == 0 {
+		t.Errorf("a loopback URL was fetched without --allow-private")
+	}
+	fromURL := mustRun(t, dir, "notes", "import", "--json", "--allow-private", srv.URL+"/post").stdout
+	fromFile := mustRun(t, dir, "notes", "import", "--json", "../../internal/notesimport/testdata/weekend-notes.txt").stdout
+	// Line numbers count lines of each post's own text form, so they may
+	// differ; everything else must not.
+	noLines := regexp.MustCompile(`"line":\d+`)
+	fromURL, fromFile = noLines.ReplaceAllString(fromURL, ""), noLines.ReplaceAllString(fromFile, "")
+	if fromURL != fromFile || !strings.Contains(fromURL, `"talk"`) {
+		t.Errorf("the HTML post read from a URL and the text post differ:\nURL:  %s\nfile: %s", fromURL, fromFile)
 	}
 }

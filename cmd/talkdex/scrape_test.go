@@ -24,6 +24,8 @@ func TestScrapeFromSavedPage(t *testing.T) {
 	sr := findID(t, dir, "segment")
 	mustRun(t, dir, "rate", fmt.Sprint(sr), "5")
 	mustRun(t, dir, "note", fmt.Sprint(sr), "great demo")
+	mustRun(t, dir, "tag", fmt.Sprint(sr), "lab")
+	mustRun(t, dir, "towatch", fmt.Sprint(sr))
 
 	// Same page again: nothing changes.
 	r = mustRun(t, dir, "scrape", "--from", "testdata/scrape/agenda.html", "generic")
@@ -68,8 +70,9 @@ func TestScrapeFromSavedPage(t *testing.T) {
 	if !strings.Contains(r.stderr, "LoopNOG 7: 0 inserted, 1 updated, 2 unchanged, 0 skipped, 1 withdrawn") {
 		t.Errorf("stderr: %s", r.stderr)
 	}
-	if got := showJSON(t, dir, sr); got.Withdrawn || got.Rating != 5 {
-		t.Errorf("returned talk: withdrawn=%v rating=%d", got.Withdrawn, got.Rating)
+	if got := showJSON(t, dir, sr); got.Withdrawn || got.Rating != 5 || got.Note != "great demo" ||
+		got.Watch != catalog.WatchToWatch || len(got.MyTags) != 1 || got.MyTags[0] != "lab" {
+		t.Errorf("returned talk: withdrawn=%v rating=%d note=%q watch=%q tags=%v", got.Withdrawn, got.Rating, got.Note, got.Watch, got.MyTags)
 	}
 }
 
