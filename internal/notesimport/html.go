@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 )
 
 // htmlLines renders an HTML post as the text lines Parse reads: every block
@@ -13,17 +13,19 @@ import (
 // bullets, blocks are separated by a blank line, and headings and rules by
 // two, which is how text posts separate unrelated items.
 func htmlLines(r io.Reader) ([]string, error) {
-	doc, err := goquery.NewDocumentFromReader(r)
+	// x/net/html rather than goquery: DESIGN keeps goquery to the scrapers,
+	// and a walk over the node tree is all this needs.
+	doc, err := html.Parse(r)
 	if err != nil {
 		return nil, fmt.Errorf("notesimport: parse HTML: %w", err)
 	}
 	w := &lineWriter{}
 	// A blog page wraps the post in navigation, sidebars and comments;
 	// the post itself is the one <article> or <main> when there is one.
-	root := doc.Selection
-	for _, sel := range []string{"article", "main", "body"} {
-		if found := doc.Find(sel); found.Length() == 1 {
-			root = found
+	root := doc
+	for _, tag := range []string{"article", "main", "body"} {
+		if found := elementsNamed(doc, tag); len(found) == 1 {
+			root = found[0]
 			break
 		}
 	}
@@ -52,12 +54,49 @@ type lineWriter struct {
 	bullet bool
 }
 
-func (w *lineWriter) walk(sel *goquery.Selection) {
-	sel.Contents().Each(func(_ int, c *goquery.Selection) {
-		name := goquery.NodeName(c)
+// elementsNamed lists the elements called tag under n, in document order.
+func elementsNamed(n *html.Node, tag string) []*html.Node {
+	var out []*html.Node
+	for d := range n.Descendants() {
+		if d.Type == html.ElementNode && d.Data == tag {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// nodeName is "#text", "#comment" or the element's tag name.
+func nodeName(n *html.Node) string {
+	switch n.Type {
+	case html.TextNode:
+		return "#text"
+	case html.CommentNode:
+		return "#comment"
+	case html.ElementNode:
+		return n.Data
+	}
+	return ""
+}
+
+// textOf is all the text under n.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	for d := range n.Descendants() {
+		if d.Type == html.TextNode {
+			b.WriteString(d.Data)
+		}
+	}
+	return b.String()
+}
+
+func (w *lineWriter) walk(n *html.Node) {
+	for c := range n.ChildNodes() {
+		name := nodeName(c)
 		switch {
+		case name == "":
+			w.walk(c) // a doctype or the document itself
 		case name == "#text":
-			w.buf.WriteString(c.Text())
+			w.buf.WriteString(c.Data)
 		case skippedElements[name]:
 		case name == "br":
 			w.flush()
@@ -66,7 +105,7 @@ func (w *lineWriter) walk(sel *goquery.Selection) {
 			w.blanks(2)
 		case name == "pre":
 			w.flush()
-			for _, l := range strings.Split(c.Text(), "\n") {
+			for _, l := range strings.Split(textOf(c), "\n") {
 				w.lines = append(w.lines, strings.TrimRight(l, " \t"))
 			}
 			w.blanks(1)
@@ -94,7 +133,7 @@ func (w *lineWriter) walk(sel *goquery.Selection) {
 		default: // inline
 			w.walk(c)
 		}
-	})
+	}
 }
 
 // flush ends the current line. A list item's text keeps its bullet even
