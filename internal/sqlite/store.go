@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -48,6 +49,12 @@ type Store struct {
 // Open opens (creating if needed) the database at path, creating its parent
 // directory, and applies any pending schema migrations.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return openWith(ctx, path, schema.FS())
+}
+
+// openWith opens the database and applies the migrations of fsys; tests
+// pass an older set to build a database as an earlier release left it.
+func openWith(ctx context.Context, path string, migrations fs.FS) (*Store, error) {
 	if path == "" {
 		return nil, catalog.Errorf(catalog.EINVALID, "database path is empty")
 	}
@@ -77,7 +84,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	if err := s.migrate(ctx, schema.FS()); err != nil {
+	if err := s.migrate(ctx, migrations); err != nil {
 		s.Close()
 		return nil, err
 	}
