@@ -173,6 +173,12 @@ func (c *cli) logger(defaultLevel slog.Level) (*slog.Logger, error) {
 
 // openCatalog opens the catalog in the resolved data directory.
 func (c *cli) openCatalog(ctx context.Context, defaultLevel slog.Level) (*app.Catalog, *slog.Logger, error) {
+	return c.openCatalogWith(ctx, defaultLevel, app.Options{})
+}
+
+// openCatalogWith is openCatalog with app options (serve rebuilds a damaged
+// index in the background).
+func (c *cli) openCatalogWith(ctx context.Context, defaultLevel slog.Level, opts app.Options) (*app.Catalog, *slog.Logger, error) {
 	logger, err := c.logger(defaultLevel)
 	if err != nil {
 		return nil, nil, err
@@ -181,7 +187,7 @@ func (c *cli) openCatalog(ctx context.Context, defaultLevel slog.Level) (*app.Ca
 	if err != nil {
 		return nil, nil, err
 	}
-	cat, err := app.Open(ctx, dir, logger)
+	cat, err := app.OpenWith(ctx, dir, logger, opts)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -48,7 +48,11 @@ catalog of real NOG talks; it is deleted when the server stops.`,
 				defer os.RemoveAll(dir)
 				c.dataDir = dir
 			}
-			cat, logger, err := c.openCatalog(ctx, slog.LevelInfo)
+			// A server starts at once whatever state its index is in: a
+			// damaged or outdated index is rebuilt in the background while
+			// searches are answered from the database. The demo's fresh
+			// catalog is indexed as it loads.
+			cat, logger, err := c.openCatalogWith(ctx, slog.LevelInfo, app.Options{BackgroundRebuild: !demoMode})
 			if err != nil {
 				return err
 			}

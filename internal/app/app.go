@@ -45,6 +45,9 @@ type Catalog struct {
 	logger *slog.Logger
 
 	advertised bool // this process wrote serverFile
+	remote     bool // opened with Open, but another process owns the index
+
+	rebuild rebuilder
 
 	// syncMu serialises outbox draining and rebuilds, so that two batches
 	// never apply the same changes out of order.
@@ -57,6 +60,11 @@ type Catalog struct {
 // run is applied. If another process owns the index, the catalog works
 // without it (see Catalog).
 func Open(ctx context.Context, dir string, logger *slog.Logger) (*Catalog, error) {
+	return OpenWith(ctx, dir, logger, Options{})
+}
+
+// OpenWith is Open with options (see Options).
+func OpenWith(ctx context.Context, dir string, logger *slog.Logger, opts Options) (*Catalog, error) {
 	c, err := OpenStore(ctx, dir, logger)
 	if err != nil {
 		return nil, err
@@ -71,6 +79,7 @@ func Open(ctx context.Context, dir string, logger *slog.Logger) (*Catalog, error
 		// process works without the index: writes go to SQLite and the
 		// outbox, and searches go to the owner's API (see remote.go).
 		c.logger.Debug("another talkdex process owns the index", "dir", dir)
+		c.remote = true
 		return c, nil
 	}
 	c.lock = lock
@@ -84,11 +93,45 @@ func Open(ctx context.Context, dir string, logger *slog.Logger) (*Catalog, error
 		c.Close()
 		return nil, fmt.Errorf("open index: %w", err)
 	}
+	if opts.BackgroundRebuild {
+		reason, err := c.rebuildReason(ctx)
+		if err != nil {
+			c.Close()
+			return nil, err
+		}
+		if reason != "" {
+			c.rebuild.hold = opts.holdRebuild
+			c.startRebuild(reason)
+		}
+		return c, nil
+	}
 	if err := c.catchUp(ctx); err != nil {
 		c.Close()
 		return nil, err
 	}
 	return c, nil
+}
+
+// rebuildReason drains the outbox into a usable index and says why the
+// index must be rebuilt, or "" when it is level with SQLite.
+func (c *Catalog) rebuildReason(ctx context.Context) (string, error) {
+	if c.index.NeedsRebuild() {
+		return "new, missing, damaged or older index", nil
+	}
+	if err := c.Sync(ctx); err != nil {
+		// An index that cannot take the outbox is as good as damaged.
+		c.logger.Warn("applying the outbox to the index failed", "err", err)
+		return "the index refused the outbox", nil
+	}
+	st, err := c.store.Stats(ctx)
+	if err != nil {
+		return "", err
+	}
+	n, err := c.index.DocCount()
+	if err != nil || int(n) != st.Talks {
+		return "index out of step with the database", nil
+	}
+	return "", nil
 }
 
 // OpenStore opens the catalog's database only. Commands that never search
@@ -110,6 +153,10 @@ func OpenStore(ctx context.Context, dir string, logger *slog.Logger) (*Catalog, 
 }
 
 // catchUp brings a freshly opened index level with SQLite.
+//
+// With the outbox drained the index must hold every talk: a rebuild cut
+// short (Ctrl-C, kill -9) leaves a stamped but incomplete index that
+// nothing else would notice, so the counts are compared too.
 func (c *Catalog) catchUp(ctx context.Context) error {
 	if c.index.NeedsRebuild() {
 		c.logger.Info("building the search index from the database (new, missing, damaged or older index)")
@@ -118,9 +165,6 @@ func (c *Catalog) catchUp(ctx context.Context) error {
 	if err := c.Sync(ctx); err != nil {
 		return err
 	}
-	// With the outbox drained the index must hold every talk. A rebuild cut
-	// short (Ctrl-C, kill -9) leaves a stamped but incomplete index that
-	// nothing else would notice.
 	st, err := c.store.Stats(ctx)
 	if err != nil {
 		return err
@@ -138,6 +182,7 @@ func (c *Catalog) catchUp(ctx context.Context) error {
 
 // Close releases the store, the index and the lock.
 func (c *Catalog) Close() error {
+	c.stopRebuild()
 	var errs []error
 	if c.advertised {
 		errs = append(errs, os.Remove(filepath.Join(c.dir, serverFile)))

@@ -18,6 +18,9 @@ func (c *Catalog) SearchTalks(ctx context.Context, req catalog.SearchRequest) (*
 	if c.index == nil {
 		return c.remoteSearch(ctx, req)
 	}
+	if c.rebuild.get() != IndexReady {
+		return c.store.SearchFallback(ctx, req)
+	}
 	res, err := c.index.Search(ctx, req)
 	if err != nil {
 		return nil, err
@@ -104,8 +107,11 @@ func (c *Catalog) Stats(ctx context.Context) (*catalog.Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.index == nil {
-		return st, nil // the owning process knows; this one cannot look
+	st.Index = c.IndexState()
+	if c.index == nil || st.Index != IndexReady {
+		// The owning process knows; this one cannot look. A rebuilding
+		// index's count means nothing yet.
+		return st, nil
 	}
 	n, err := c.index.DocCount()
 	if err != nil {

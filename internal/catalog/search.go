@@ -135,6 +135,9 @@ type SearchResult struct {
 	TookMS  float64                 `json:"took_ms"`
 	Hits    []SearchHit             `json:"hits"`
 	Facets  map[string][]FacetValue `json:"facets"`
+	// Degraded marks an answer from the database alone while the search
+	// index is being rebuilt: substring matches, no ranking, no facets.
+	Degraded bool `json:"degraded,omitempty"`
 	// Took is the wall time of the search, for logs and benchmarks.
 	Took time.Duration `json:"-"`
 }

@@ -51,6 +51,9 @@ type Stats struct {
 	Watched      int `json:"watched"`
 	IndexPending int `json:"index_pending"`
 	IndexedDocs  int `json:"indexed_docs,omitempty"`
+	// Index says how searches are answered: ready, rebuilding (from the
+	// database while the index is rebuilt), failed, remote or none.
+	Index string `json:"index,omitempty"`
 }
 
 // TalkService is what the HTTP server and the CLI need from the catalog.

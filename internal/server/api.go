@@ -230,7 +230,9 @@ func (s *Server) apiOpenAPI(c echo.Context) error {
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, s.openapi)
 }
 
-// healthResponse is GET /healthz: "ok" plus the catalog's counts.
+// healthResponse is GET /healthz: "ok", or "degraded" while searches are
+// answered from the database (the index is being rebuilt, or its rebuild
+// failed), plus the catalog's counts and the index state.
 type healthResponse struct {
 	Status string `json:"status"`
 	*catalog.Stats
@@ -241,5 +243,9 @@ func (s *Server) healthz(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("stats: %w", err)
 	}
-	return c.JSON(http.StatusOK, healthResponse{Status: "ok", Stats: stats})
+	status := "ok"
+	if stats.Index == "rebuilding" || stats.Index == "failed" {
+		status = "degraded"
+	}
+	return c.JSON(http.StatusOK, healthResponse{Status: status, Stats: stats})
 }
