@@ -279,7 +279,7 @@ func TestNoteFromStdinAndLimit(t *testing.T) {
 func TestEveryVerbHasHelp(t *testing.T) {
 	dir := t.TempDir()
 	for _, verb := range []string{"serve", "import", "scrape", "sources", "search", "show", "rate", "note", "watched",
-		"towatch", "watchlist", "tag", "tags", "searches", "export", "backup", "restore", "reindex", "stats"} {
+		"towatch", "watchlist", "tag", "tags", "searches", "notes", "export", "backup", "restore", "token", "reindex", "stats"} {
 		r := talkdex(t, dir, "", verb, "--help")
 		if r.code != 0 || !strings.Contains(r.stdout, "Usage:") || !strings.Contains(r.stdout, verb) {
 			t.Errorf("%s --help: exit %d\n%s%s", verb, r.code, r.stdout, r.stderr)

@@ -113,6 +113,7 @@ Data lives in --data DIR, else $TALKDEX_DATA, else $XDG_DATA_HOME/talkdex.`,
 		c.exportCommand(),
 		c.backupCommand(),
 		c.restoreCommand(),
+		c.tokenCommand(),
 		c.reindexCommand(),
 		c.statsCommand(),
 	)

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,9 +25,11 @@ const outboxPollInterval = 2 * time.Second
 
 func (c *cli) serveCommand() *cobra.Command {
 	var (
-		addr         string
-		demoMode     bool
-		allowedHosts []string
+		addr           string
+		demoMode       bool
+		readAccess     string
+		trustedProxies []string
+		allowedHosts   []string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080] [--demo]",
@@ -67,7 +71,11 @@ catalog of real NOG talks; it is deleted when the server stops.`,
 				}
 				logger.Info("demo catalog loaded", "talks", report.Inserted, "dir", cat.Dir())
 			}
-			srv, err := server.New(server.Config{Addr: addr, AllowedHosts: allowedHosts}, cat, logger)
+			cfg := server.Config{Addr: addr, AllowedHosts: allowedHosts, TrustedProxies: trustedProxies}
+			if err := c.guardServer(&cfg, cat.Dir(), readAccess); err != nil {
+				return err
+			}
+			srv, err := server.New(cfg, cat, logger)
 			if err != nil {
 				return err
 			}
@@ -87,6 +95,8 @@ catalog of real NOG talks; it is deleted when the server stops.`,
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&demoMode, "demo", false, "serve the embedded demo catalog from a temporary data dir")
 	cmd.Flags().StringSliceVar(&allowedHosts, "allow-host", nil, "extra host name the browser may use to reach the server (repeatable); guards against DNS rebinding")
+	cmd.Flags().StringVar(&readAccess, "read-access", readPublic, "beyond loopback: who may read, public or token (writes always need the token)")
+	cmd.Flags().StringSliceVar(&trustedProxies, "trust-proxy", nil, "CIDR of a reverse proxy whose X-Forwarded-For names the client (repeatable)")
 	return cmd
 }
 
@@ -114,4 +124,50 @@ func pollOutbox(ctx context.Context, cat *app.Catalog, logger *slog.Logger) {
 			}
 		}
 	}
+}
+
+// Read access of a server beyond loopback.
+const (
+	readPublic = "public"
+	readToken  = "token"
+)
+
+// guardServer decides how a server is guarded. On loopback only this
+// machine's users reach it, and it needs no login. On any other address
+// every write needs the data dir's token ('talkdex token'), reads too with
+// --read-access token, and without a token the server refuses to start.
+func (c *cli) guardServer(cfg *server.Config, dir, readAccess string) error {
+	if readAccess != readPublic && readAccess != readToken {
+		return usagef("--read-access %q: use %s or %s", readAccess, readPublic, readToken)
+	}
+	if isLoopbackAddr(cfg.Addr) {
+		if readAccess == readToken {
+			return usagef("--read-access token needs an address beyond loopback; on loopback the server needs no login")
+		}
+		return nil
+	}
+	token, err := app.ReadToken(dir)
+	if err != nil {
+		return err
+	}
+	if token == "" {
+		return catalog.Errorf(catalog.EUNAUTHORIZED, "refusing to serve on %s without a token: anyone on the network could change your ratings and notes; run 'talkdex token' first", cfg.Addr)
+	}
+	cfg.TokenFile = filepath.Join(dir, app.TokenFile)
+	cfg.ReadNeedsToken = readAccess == readToken
+	return nil
+}
+
+// isLoopbackAddr reports whether a listen address reaches this machine
+// only. An empty host (":8080") listens on every interface.
+func isLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }

@@ -52,6 +52,11 @@ func (c *Catalog) remoteSearch(ctx context.Context, req catalog.SearchRequest) (
 	if err != nil {
 		return nil, fmt.Errorf("search via the running server: %w", err)
 	}
+	// A server beyond loopback may want its token for reads; the CLI on
+	// the same data dir has it.
+	if token, err := ReadToken(c.dir); err == nil && token != "" {
+		hreq.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := http.DefaultClient.Do(hreq)
 	if err != nil {
 		return nil, fmt.Errorf("search via the running server at %s: %w", u.Host, err)

@@ -36,6 +36,7 @@ const (
 	writeTimeout      = 60 * time.Second
 	idleTimeout       = 2 * time.Minute
 	shutdownTimeout   = 10 * time.Second
+	maxHeaderBytes    = 64 << 10
 )
 
 // Config configures a Server.
@@ -48,6 +49,22 @@ type Config struct {
 	// host of Addr. The Host check guards a loopback server against DNS
 	// rebinding; on other addresses it is on only when this list is set.
 	AllowedHosts []string
+
+	// Token, when set, guards the server: every write needs it (as
+	// "Authorization: Bearer TOKEN", or the cookie /login sets), and with
+	// ReadNeedsToken every read too. Serve sets it for any address beyond
+	// loopback and refuses such an address without one.
+	Token          string
+	TokenFile      string // instead of Token: the file 'talkdex token' writes, re-read when it changes
+	ReadNeedsToken bool
+
+	// TrustedProxies are CIDR ranges whose X-Forwarded-For is believed when
+	// finding a client's IP; without them the peer address is the client.
+	TrustedProxies []string
+	// RateLimit and RateBurst bound requests a second per client IP (this
+	// machine's own clients are not limited); 0 means 20 and 60.
+	RateLimit float64
+	RateBurst int
 }
 
 // Server serves the web UI and the JSON API over a catalog.TalkService.
@@ -63,6 +80,8 @@ type Server struct {
 	openapi  []byte
 
 	allowedHosts map[string]bool // accepted Host names; nil means no Host check
+	ipExtractor  echo.IPExtractor
+	tokens       *tokenSource // nil: no token, nothing is guarded (loopback)
 }
 
 // New builds a Server. Templates are parsed here, once, so that a broken
@@ -87,6 +106,12 @@ func New(cfg Config, svc catalog.TalkService, logger *slog.Logger) (*Server, err
 		allowedHosts: allowedHostNames(cfg),
 	}
 	var err error
+	if s.tokens, err = newTokenSource(cfg); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	if s.ipExtractor, err = ipExtractor(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	if s.assets, err = hashAssets(s.static); err != nil {
 		return nil, fmt.Errorf("server: hash static assets: %w", err)
 	}
@@ -106,14 +131,7 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // Serve serves HTTP on ln until ctx is done, then shuts down gracefully,
 // giving in-flight requests a few seconds to finish.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           s.Handler(),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
-	}
+	srv := s.httpServer()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -134,6 +152,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
+// httpServer is the http.Server Serve runs: every timeout set, so that a
+// slow or idle client cannot hold a connection open.
+func (s *Server) httpServer() *http.Server {
+	return &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+	}
+}
+
 // routes lists the registered routes; the OpenAPI completeness test uses it.
 func (s *Server) routes() []*echo.Route { return s.echo.Routes() }
 
@@ -142,6 +174,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = s.ipExtractor
 
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		// Hand the panic, with its stack, to the one error handler, which
@@ -152,7 +185,9 @@ func (s *Server) newEcho() *echo.Echo {
 	}))
 	e.Use(securityHeaders)
 	e.Use(s.checkHost)
+	e.Use(s.rateLimit())
 	e.Use(s.limitBody)
+	e.Use(s.requireToken)
 
 	api := e.Group("/api/v1")
 	getAndHead(api, "/talks", s.apiSearchTalks)
@@ -189,6 +224,9 @@ func (s *Server) newEcho() *echo.Echo {
 	// group-level middleware in echo also captures unknown paths. Form
 	// bodies are parsed before the CSRF check reads its token from them.
 	csrf := s.csrfMiddleware()
+	getAndHead(e, "/login", s.pageLogin, csrf)
+	e.POST("/login", s.formLogin, parseForm, csrf)
+	e.POST("/logout", s.formLogout, parseForm, csrf)
 	getAndHead(e, "/", s.pageSearchPersonal, csrf)
 	getAndHead(e, myPath, s.pageMy, csrf)
 	getAndHead(e, "/talks/:id", s.pageTalk, csrf)

@@ -27,6 +27,7 @@ const (
 	pageErrorName    = "error"
 	pageHistoryName  = "history"
 	pageSearchesName = "searches"
+	pageLoginName    = "login"
 	// pageMyName is the layout name of /my, which renders the search
 	// template; it has no template of its own.
 	pageMyName = "my"
@@ -34,7 +35,7 @@ const (
 
 func pageNames() []string {
 	return []string{pageSearchName, pageTalkName, pageEventsName, pageEventName, pageErrorName,
-		pageHistoryName, pageSearchesName}
+		pageHistoryName, pageSearchesName, pageLoginName}
 }
 
 // parsePages parses every page once, each sharing the base layout.
