@@ -36,7 +36,7 @@ func (s *Server) apiSearchTalks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.svc.SearchTalks(c.Request().Context(), req)
+	res, err := s.searchTalks(c.Request().Context(), req)
 	if err != nil {
 		return fmt.Errorf("search talks: %w", err)
 	}
@@ -213,7 +213,7 @@ func (s *Server) eventTalks(c echo.Context) (*eventTalksResponse, error) {
 	if err := req.Normalize(); err != nil {
 		return nil, err
 	}
-	res, err := s.svc.SearchTalks(ctx, req)
+	res, err := s.searchTalks(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("list talks of event %d: %w", id, err)
 	}

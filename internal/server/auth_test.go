@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"os"
@@ -228,3 +229,23 @@ func TestSecureHeadersAndTimeouts(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// slowService never finishes a search before its context ends, like a
+// query that is too expensive.
+type slowService struct{ catalog.TalkService }
+
+func (slowService) SearchTalks(ctx context.Context, _ catalog.SearchRequest) (*catalog.SearchResult, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func TestSearchTimeoutIsTheQuerysFault(t *testing.T) {
+	env := newTestEnvWith(t, slowService{newTestService(t)})
+	env.srv.searchTimeout = 50 * time.Millisecond
+	for _, p := range []string{"/api/v1/talks?q=expensive", "/?q=expensive"} {
+		resp, body := env.sendWith(http.MethodGet, p, "", "", nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "took longer than") {
+			t.Errorf("GET %s: %d %.200s", p, resp.StatusCode, body)
+		}
+	}
+}

@@ -291,7 +291,7 @@ func (s *Server) renderSearch(c echo.Context, raw url.Values, parseErr error, ba
 	req.Filter.Mine = req.Filter.Mine || mine
 	var res *catalog.SearchResult
 	if err == nil {
-		res, err = s.svc.SearchTalks(c.Request().Context(), req)
+		res, err = s.searchTalks(c.Request().Context(), req)
 	}
 	if err != nil {
 		if catalog.ErrorCode(err) != catalog.EINVALID {

@@ -235,7 +235,7 @@ func (s *Server) apiSavedSearchTalks(c echo.Context) error {
 	if err := req.Normalize(); err != nil {
 		return err
 	}
-	res, err := s.svc.SearchTalks(ctx, req)
+	res, err := s.searchTalks(ctx, req)
 	if err != nil {
 		return fmt.Errorf("run saved search %q: %w", ss.Name, err)
 	}
@@ -258,7 +258,7 @@ func (s *Server) savedSearchFeed(c echo.Context) error {
 	if err := req.Normalize(); err != nil {
 		return err
 	}
-	res, err := s.svc.SearchTalks(ctx, req)
+	res, err := s.searchTalks(ctx, req)
 	if err != nil {
 		return fmt.Errorf("run saved search %q: %w", ss.Name, err)
 	}

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -8,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
@@ -401,4 +404,22 @@ func withoutValue(v url.Values, key, value string) url.Values {
 		out[key] = kept
 	}
 	return out
+}
+
+// searchTimeout bounds one search. Bleve stops a search whose context ends,
+// so a query that is expensive by design cannot hold a request, or the
+// machine, for long.
+const searchTimeout = 5 * time.Second
+
+// searchTalks runs a search under searchTimeout. A search stopped by it is
+// reported as the query's fault (400), with what to do about it; a client
+// that went away is no error of the server's either.
+func (s *Server) searchTalks(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.searchTimeout)
+	defer cancel()
+	res, err := s.svc.SearchTalks(ctx, req)
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, catalog.Errorf(catalog.EINVALID, "the search took longer than %v and was stopped; narrow the query or add filters", s.searchTimeout)
+	}
+	return res, err
 }

@@ -82,6 +82,8 @@ type Server struct {
 	allowedHosts map[string]bool // accepted Host names; nil means no Host check
 	ipExtractor  echo.IPExtractor
 	tokens       *tokenSource // nil: no token, nothing is guarded (loopback)
+
+	searchTimeout time.Duration // searchTimeout, shorter in tests
 }
 
 // New builds a Server. Templates are parsed here, once, so that a broken
@@ -104,6 +106,8 @@ func New(cfg Config, svc catalog.TalkService, logger *slog.Logger) (*Server, err
 		static:   web.Static(),
 
 		allowedHosts: allowedHostNames(cfg),
+
+		searchTimeout: searchTimeout,
 	}
 	var err error
 	if s.tokens, err = newTokenSource(cfg); err != nil {
