@@ -87,7 +87,16 @@ func benchRequests() []catalog.SearchRequest {
 		{Query: "ipv6", Page: 3},
 		{Sort: catalog.SortOldest, Page: 10},
 		{Query: "note:capacity"},
-		{Query: "qzxwv"}, // no hits
+		{Query: "qzxwv"}, // no hits: also computes "did you mean"
+		// Typo tolerance, completion of the last word, synonyms, OR, ranges.
+		{Query: "telemtry monitoring"},
+		{Query: "kubernetis"},
+		{Query: "route serv"},
+		{Query: "ne"},
+		{Query: "bgp "},
+		{Query: "border gateway protocol security"},
+		{Query: "dns OR dnssec year:2015..2020"},
+		{Query: "rating:>=4 peering"},
 	}
 }
 

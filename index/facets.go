@@ -133,11 +133,21 @@ func copyFacets(facets map[string][]catalog.FacetValue) map[string][]catalog.Fac
 }
 
 // facetKey identifies what the facets of a search depend on: the parsed
-// query and the filters, with filter values in a canonical order.
-func facetKey(clauses []clause, f catalog.TalkFilter) string {
+// query, whether its last word counts as a prefix, and the filters, with
+// filter values in a canonical order.
+func facetKey(clauses []clause, partial bool, f catalog.TalkFilter) string {
 	var b strings.Builder
+	b.WriteString("partial=")
+	b.WriteString(strconv.FormatBool(partial))
+	b.WriteByte('\n')
 	for _, c := range clauses {
 		b.WriteString(strconv.FormatBool(c.exclude))
+		b.WriteByte(' ')
+		b.WriteString(strconv.FormatBool(c.or))
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(c.lo))
+		b.WriteString("..")
+		b.WriteString(strconv.Itoa(c.hi))
 		b.WriteByte(' ')
 		b.WriteString(c.field)
 		b.WriteByte(' ')

@@ -124,7 +124,7 @@ func TestFacetSizes(t *testing.T) {
 func TestFacetKeyIsCanonical(t *testing.T) {
 	a := catalog.TalkFilter{Series: []string{"B", "A"}, Year: []int{2020, 2019}, Watched: ptr(true)}
 	b := catalog.TalkFilter{Series: []string{"A", "B"}, Year: []int{2019, 2020}, Watched: ptr(true)}
-	if facetKey(nil, a) != facetKey(nil, b) {
+	if facetKey(nil, false, a) != facetKey(nil, false, b) {
 		t.Error("filter value order changes the key")
 	}
 	distinct := []catalog.TalkFilter{
@@ -134,7 +134,7 @@ func TestFacetKeyIsCanonical(t *testing.T) {
 	}
 	seen := map[string]int{}
 	for i, f := range distinct {
-		k := facetKey(nil, f)
+		k := facetKey(nil, false, f)
 		if j, dup := seen[k]; dup {
 			t.Errorf("filters %d and %d share key %q", j, i, k)
 		}
@@ -147,7 +147,7 @@ func TestFacetKeyIsCanonical(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		k := facetKey(clauses, catalog.TalkFilter{})
+		k := facetKey(clauses, false, catalog.TalkFilter{})
 		if other, dup := keys[k]; dup && !(q == "+a" && other == "a") {
 			t.Errorf("queries %q and %q share a key", q, other)
 		}

@@ -57,6 +57,9 @@ type Index struct {
 
 	needsRebuild atomic.Bool
 
+	// synonyms expand query words; read once at Open.
+	synonyms *synonyms
+
 	// facets caches facet counts between writes.
 	facets facetCache
 
@@ -79,6 +82,25 @@ type Index struct {
 // Leftovers of an interrupted Rebuild are removed. An index locked by another
 // process is an ECONFLICT error, after waiting lockTimeout.
 func Open(path string) (*Index, error) {
+	return OpenWith(path, Options{})
+}
+
+// Options tune an index beyond its path.
+type Options struct {
+	// SynonymsFile is a user's synonyms file, in the format of the curated
+	// index/synonyms.txt (one set a line, entries separated by commas); its
+	// sets are added to the curated ones. A file that does not exist is
+	// fine: the curated list alone applies. Synonyms apply at query time,
+	// so an edit takes effect at the next Open without a reindex.
+	SynonymsFile string
+}
+
+// OpenWith is Open with options.
+func OpenWith(path string, opts Options) (*Index, error) {
+	syn, err := loadSynonyms(opts.SynonymsFile)
+	if err != nil {
+		return nil, catalog.Errorf(catalog.EINVALID, "synonyms: %v", err)
+	}
 	for _, leftover := range []string{path + newSuffix, path + oldSuffix} {
 		if err := os.RemoveAll(leftover); err != nil {
 			return nil, fmt.Errorf("remove leftover index %s: %w", leftover, err)
@@ -88,7 +110,7 @@ func Open(path string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{path: path, bi: bi}
+	ix := &Index{path: path, bi: bi, synonyms: syn}
 	ix.needsRebuild.Store(fresh)
 	return ix, nil
 }

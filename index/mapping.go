@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
@@ -21,13 +22,14 @@ import (
 // MappingVersion identifies the shape of the documents and the mapping.
 // Bump it whenever either changes: Open then discards the old index and
 // reports NeedsRebuild.
-const MappingVersion = 4
+const MappingVersion = 5
 
 // mappingVersionKey is the internal (non-document) key the version is kept
 // under inside the index.
 const mappingVersionKey = "talkdex.mapping_version"
 
-// docType is the only document type in the index.
+// docType is the document type of English talks (and of talks in a
+// language without an analyzer of its own); docTypeFor names the others.
 const docType = "talk"
 
 // nameAnalyzer lower-cases without stemming or stop words: people's names
@@ -44,6 +46,11 @@ const (
 	fieldSeriesText = "series_text"
 	fieldEventText  = "event_text"
 	fieldMyTags     = "my_tags"
+	// fieldWords holds every word of every text field, lower-cased but not
+	// stemmed. Queries never match it; its dictionary is where typo
+	// corrections, completions of a half-typed word and "did you mean"
+	// suggestions come from, in the form a user types them.
+	fieldWords = "words"
 )
 
 // Keyword, numeric and boolean fields for filters and sorting. Filters use
@@ -67,6 +74,9 @@ const (
 	fieldAdded     = "added"
 	fieldHasVideo  = "has_video"
 	fieldHasSlides = "has_slides"
+	// fieldLang is the code of the language the prose was analysed in; it
+	// also routes the document to its language's type (BleveType).
+	fieldLang = "lang"
 	// fieldStart is the start as a fixed-width UTC timestamp string, absent
 	// when unknown. A keyword rather than a datetime: a datetime's doc values
 	// hold one term per precision step, and sorting all 21k talks of the
@@ -119,7 +129,9 @@ func highlightFields() []string {
 }
 
 // newMapping builds the explicit mapping. The default mapping is disabled and
-// the talk mapping is static, so nothing gets indexed by accident.
+// the talk mappings are static, so nothing gets indexed by accident. There
+// is one talk mapping per language of languages(), alike but for the
+// analyzer of the prose fields.
 func newMapping() (mapping.IndexMapping, error) {
 	im := bleve.NewIndexMapping()
 	if err := im.AddCustomAnalyzer(nameAnalyzer, map[string]interface{}{
@@ -134,21 +146,37 @@ func newMapping() (mapping.IndexMapping, error) {
 	im.IndexDynamic = false
 	im.StoreDynamic = false
 	im.DocValuesDynamic = false
+	// BM25 saturates term frequency and normalises by field length, so a
+	// long abstract repeating a word does not outrank a title saying it.
+	im.ScoringModel = bleveindex.BM25Scoring
 
+	for _, l := range languages() {
+		im.AddDocumentMapping(docTypeFor(l), talkMapping(l.analyzer))
+	}
+	if err := im.Validate(); err != nil {
+		return nil, err
+	}
+	return im, nil
+}
+
+// talkMapping is the mapping of a talk whose prose (title, abstract, note)
+// is in the language of prose, an analyzer name.
+func talkMapping(prose string) *mapping.DocumentMapping {
 	talk := bleve.NewDocumentStaticMapping()
 	// No field goes into _all and no query uses it; skip building it.
 	talk.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
-	talk.AddFieldMappingsAt(fieldTitle, textField(en.AnalyzerName, true))
-	talk.AddFieldMappingsAt(fieldAbstract, textField(en.AnalyzerName, true))
+	talk.AddFieldMappingsAt(fieldTitle, textField(prose, true))
+	talk.AddFieldMappingsAt(fieldAbstract, textField(prose, true))
 	talk.AddFieldMappingsAt(fieldSpeakers, textField(nameAnalyzer, true))
-	talk.AddFieldMappingsAt(fieldNote, textField(en.AnalyzerName, true))
+	talk.AddFieldMappingsAt(fieldNote, textField(prose, true))
 	talk.AddFieldMappingsAt(fieldTags, textField(en.AnalyzerName, false))
 	talk.AddFieldMappingsAt(fieldMyTags, textField(en.AnalyzerName, false))
 	talk.AddFieldMappingsAt(fieldSeriesText, textField(nameAnalyzer, false))
 	talk.AddFieldMappingsAt(fieldEventText, textField(nameAnalyzer, false))
+	talk.AddFieldMappingsAt(fieldWords, dictionaryField())
 
-	for _, name := range []string{fieldSeries, fieldEvent, fieldSpeaker, fieldTag, fieldMyTag, fieldWatch, fieldWatchedAt} {
+	for _, name := range []string{fieldSeries, fieldEvent, fieldSpeaker, fieldTag, fieldMyTag, fieldWatch, fieldWatchedAt, fieldLang} {
 		talk.AddFieldMappingsAt(name, keywordField(false))
 	}
 	for _, name := range []string{fieldRating, fieldStart, fieldAdded, fieldFacet} {
@@ -159,12 +187,19 @@ func newMapping() (mapping.IndexMapping, error) {
 	for _, name := range []string{fieldWatched, fieldHasVideo, fieldHasSlides, fieldMine} {
 		talk.AddFieldMappingsAt(name, booleanField())
 	}
+	return talk
+}
 
-	im.AddDocumentMapping(docType, talk)
-	if err := im.Validate(); err != nil {
-		return nil, err
-	}
-	return im, nil
+// dictionaryField is only read through its term dictionary: no positions,
+// no stored text, no doc values.
+func dictionaryField() *mapping.FieldMapping {
+	fm := bleve.NewTextFieldMapping()
+	fm.Analyzer = nameAnalyzer
+	fm.Store = false
+	fm.IncludeTermVectors = false
+	fm.IncludeInAll = false
+	fm.DocValues = false
+	return fm
 }
 
 // textField is an analysed field. Every text field keeps term vectors
@@ -212,8 +247,16 @@ func booleanField() *mapping.FieldMapping {
 // show up as a facet value.
 type talkDocument map[string]interface{}
 
-// BleveType routes the document to the "talk" mapping.
-func (talkDocument) BleveType() string { return docType }
+// BleveType routes the document to the mapping of its language.
+func (d talkDocument) BleveType() string {
+	code, _ := d[fieldLang].(string)
+	for _, l := range languages() {
+		if l.code == code {
+			return docTypeFor(l)
+		}
+	}
+	return docType
+}
 
 // docID is the index's document id for a talk: its id in decimal.
 func docID(id int64) string { return strconv.FormatInt(id, 10) }
@@ -222,6 +265,8 @@ func docID(id int64) string { return strconv.FormatInt(id, 10) }
 func newTalkDocument(t *catalog.Talk) talkDocument {
 	facets := []string{facetTerm(catalog.FacetSeries, t.Series), facetTerm(catalog.FacetEvent, t.Event)}
 	d := talkDocument{
+		fieldLang:       talkLanguage(t).code,
+		fieldWords:      cleanAll(allText(t)),
 		fieldTitle:      cleanUTF8(t.Title),
 		fieldSeriesText: cleanUTF8(t.Series),
 		fieldEventText:  cleanUTF8(t.Event),
@@ -284,6 +329,15 @@ func newTalkDocument(t *catalog.Talk) talkDocument {
 	}
 	d[fieldFacet] = facets
 	return d
+}
+
+// allText is every text a query word can match, for fieldWords.
+func allText(t *catalog.Talk) []string {
+	texts := []string{t.Title, t.Abstract, t.Note, t.Series, t.Event}
+	texts = append(texts, t.SpeakerNames()...)
+	texts = append(texts, t.Tags...)
+	texts = append(texts, t.MyTags...)
+	return nonEmpty(texts)
 }
 
 // filterValue is how series, event, speaker and tag filters compare: by

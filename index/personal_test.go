@@ -67,7 +67,7 @@ func TestPersonalFilters(t *testing.T) {
 // must change the facet cache key, or a new filter would silently share the
 // facet counts of the unfiltered search.
 func TestFacetKeyCoversEveryFilter(t *testing.T) {
-	empty := facetKey(nil, catalog.TalkFilter{})
+	empty := facetKey(nil, false, catalog.TalkFilter{})
 	typ := reflect.TypeOf(catalog.TalkFilter{})
 	for i := range typ.NumField() {
 		var f catalog.TalkFilter
@@ -89,7 +89,7 @@ func TestFacetKeyCoversEveryFilter(t *testing.T) {
 		default:
 			t.Fatalf("field %s has a type this test does not know; teach it and facetKey", typ.Field(i).Name)
 		}
-		if facetKey(nil, f) == empty {
+		if facetKey(nil, false, f) == empty {
 			t.Errorf("filter field %s does not change the facet key", typ.Field(i).Name)
 		}
 	}

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -35,8 +36,23 @@ func TestParseQuery(t *testing.T) {
 		{"tag:ipv6", []clause{{field: prefixTag, text: "ipv6"}}},
 		{"series:nanog", []clause{{field: prefixSeries, text: "nanog"}}},
 		{`event:"ausnog 2023"`, []clause{{field: prefixEvent, text: "ausnog 2023", phrase: true}}},
-		{"year:2019", []clause{{field: prefixYear, text: "2019", year: 2019}}},
-		{`year:"2019"`, []clause{{field: prefixYear, text: "2019", phrase: true, year: 2019}}},
+		{"year:2019", []clause{{field: prefixYear, text: "2019", lo: 2019, hi: 2019}}},
+		{`year:"2019"`, []clause{{field: prefixYear, text: "2019", phrase: true, lo: 2019, hi: 2019}}},
+		{"year:2019..2023", []clause{{field: prefixYear, text: "2019..2023", lo: 2019, hi: 2023}}},
+		{"year:2019..", []clause{{field: prefixYear, text: "2019..", lo: 2019, hi: maxYear}}},
+		{"year:..2019", []clause{{field: prefixYear, text: "..2019", lo: minYear, hi: 2019}}},
+		{"year:>=2019", []clause{{field: prefixYear, text: ">=2019", lo: 2019, hi: maxYear}}},
+		{"rating:4", []clause{{field: prefixRating, text: "4", lo: 4, hi: 4}}},
+		{"rating:>=4", []clause{{field: prefixRating, text: ">=4", lo: 4, hi: 5}}},
+		{"rating:>3", []clause{{field: prefixRating, text: ">3", lo: 4, hi: 5}}},
+		{"rating:<=2", []clause{{field: prefixRating, text: "<=2", lo: 1, hi: 2}}},
+		{"rating:<3", []clause{{field: prefixRating, text: "<3", lo: 1, hi: 2}}},
+		{"rating:2..4", []clause{{field: prefixRating, text: "2..4", lo: 2, hi: 4}}},
+		{"bgp OR ospf", []clause{word("bgp"), {or: true, text: "ospf"}}},
+		{"bgp OR ospf OR isis -evpn", []clause{word("bgp"), {or: true, text: "ospf"}, {or: true, text: "isis"}, {exclude: true, text: "evpn"}}},
+		{`speaker:huston OR "route server"`, []clause{{field: prefixSpeaker, text: "huston"}, {or: true, text: "route server", phrase: true}}},
+		{"bgp or ospf", []clause{word("bgp"), word("or"), word("ospf")}},
+		{"ORACLE", []clause{word("ORACLE")}},
 		{"-speaker:huston", []clause{{exclude: true, field: prefixSpeaker, text: "huston"}}},
 		{`+title:"data center"`, []clause{{field: prefixTitle, text: "data center", phrase: true}}},
 		{"title:a:b", []clause{{field: prefixTitle, text: "a:b"}}},
@@ -48,7 +64,7 @@ func TestParseQuery(t *testing.T) {
 		{"--x", []clause{{exclude: true, text: "-x"}}},
 		{`foo"bar baz"`, []clause{word("foo"), {text: "bar baz", phrase: true}}},
 		{`"a"b`, []clause{{text: "a", phrase: true}, word("b")}},
-		{"AND OR NOT", []clause{word("AND"), word("OR"), word("NOT")}},
+		{"AND OR NOT", []clause{word("AND"), {or: true, text: "NOT"}}},
 		{"grüße straße", []clause{word("grüße"), word("straße")}},
 		{strings.Repeat("w ", maxClauses), repeatClause(word("w"), maxClauses)},
 		{strings.Repeat("x", maxQueryChars), []clause{word(strings.Repeat("x", maxQueryChars))}},
@@ -97,9 +113,22 @@ func TestParseQueryErrors(t *testing.T) {
 		{"+", []string{`"+" at character 1`}},
 		{"bgp -", []string{`"-" at character 5`}},
 		{"bgp + ospf", []string{`"+" at character 5`}},
-		{"year:soon", []string{"year:soon is not a year"}},
-		{"year:2019-2020", []string{"year:2019-2020 is not a year"}},
-		{"year:-5", []string{"is not a year"}},
+		{"year:soon", []string{"year:soon at character 1 is not a number"}},
+		{"year:2019-2020", []string{"year:2019-2020 at character 1 is not a number", "year:2019..2023"}},
+		{"year:-5", []string{"is not a number"}},
+		{"year:0", []string{"out of range"}},
+		{"bgp year:2023..2019", []string{"year:2023..2019 at character 5", "empty range"}},
+		{"year:..", []string{"without bounds"}},
+		{"rating:>=9", []string{"rating:>=9 at character 1", "out of range", "from 1 to 5"}},
+		{"rating:>5", []string{"rating:>5", "out of range"}},
+		{"rating:<1", []string{"out of range"}},
+		{"rating:0", []string{"out of range"}},
+		{"rating:good", []string{"rating:good", "not a number", "rating:>=4"}},
+		{"OR bgp", []string{"OR at character 1", "on each side"}},
+		{"bgp OR", []string{"OR at character 5", "after it"}},
+		{"bgp OR OR ospf", []string{"OR at character 8"}},
+		{"-bgp OR ospf", []string{"OR at character 6"}},
+		{"bgp OR -ospf", []string{"OR at character 5", "cannot join a -word"}},
 		{strings.Repeat("x", maxQueryChars+1), []string{"1001 characters", "limit is 1000"}},
 		{strings.Repeat("é", maxQueryChars+1), []string{"1001 characters"}},
 		{strings.Repeat("w ", maxClauses+1), []string{"more than 32"}},
@@ -130,22 +159,32 @@ func TestParseQueryErrors(t *testing.T) {
 // TestCompiledQueriesHaveNoPatternOperators checks that whatever a user
 // types, the compiled query holds only match, phrase, numeric and boolean
 // queries: never a wildcard, regexp, fuzzy, prefix or query-string query.
+// Typo tolerance and completion included: they look words up in the
+// index's dictionary and ask for those words exactly.
 func TestCompiledQueriesHaveNoPatternOperators(t *testing.T) {
-	m, err := newMapping()
+	ix := loadSample(t)
+	reader, err := ix.reader()
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer reader.Close()
 	inputs := []string{
 		"bgp*", "b?p", "bgp~", "bgp~2", "bgp^10", "/b.*p/", "title:/x/", "speaker:hus*",
 		`"route ref*"`, "+a* -b?", "tag:~x", "*", "?", "a:b", "_all:x", "title:*", "note:(a OR b)",
 		"series:nan*", "event:/re/", "field:value", "bgp AND ospf", "bgp||ospf",
+		"segmnt rout", "speaker:hustn", "border gateway protocol", "dc OR te", "year:2019..2023 rating:>=4",
 	}
 	for _, in := range inputs {
 		clauses, err := parseQuery(in)
 		if err != nil {
 			continue // rejected inputs compile to nothing
 		}
-		q, _ := compileQuery(m, clauses)
+		dict := &dictionary{ctx: context.Background(), r: reader}
+		comp := &compiler{m: ix.bi.Mapping(), syn: ix.synonyms, words: dict, partial: lastWordIsPartial(in, clauses)}
+		q, _ := comp.compile(clauses)
+		if dict.err != nil {
+			t.Fatalf("query %q: dictionary: %v", in, dict.err)
+		}
 		if err := walkQuery(q); err != nil {
 			t.Errorf("query %q: %v", in, err)
 		}

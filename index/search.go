@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	htmlhighlight "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
@@ -26,29 +26,43 @@ const (
 
 // Search runs an already normalised request (req.Normalize was called) and
 // returns hit ids, scores and highlights (Talk is left nil for the caller to
-// hydrate), the total, and every facet of catalog.FacetNames.
+// hydrate), the total, every facet of catalog.FacetNames and, when few talks
+// match, a "did you mean" rewrite of the query that matches more.
 func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error) {
 	started := time.Now()
 	clauses, err := parseQuery(req.Query)
 	if err != nil {
 		return nil, err
 	}
+	partial := lastWordIsPartial(req.Query, clauses)
+	// Page bounds are the caller's job (Normalize); these keep a caller
+	// that skipped it from asking for an unbounded page.
+	perPage := min(max(req.PerPage, 1), catalog.MaxPerPage)
+	page := max(req.Page, 1)
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if err := ix.usable(); err != nil {
 		return nil, err
 	}
+	reader, err := ix.reader()
+	if err != nil {
+		return nil, err
+	}
+	defer reader.Close()
+	dict := &dictionary{ctx: ctx, r: reader}
 
-	top, hasText := compileQuery(ix.bi.Mapping(), clauses)
-	if filter := filterQuery(req.Filter); filter != nil {
+	comp := &compiler{m: ix.bi.Mapping(), syn: ix.synonyms, words: dict, partial: partial}
+	top, hasText := comp.compile(clauses)
+	filter := filterQuery(req.Filter)
+	if filter != nil {
 		top.AddFilter(filter)
 	}
 
-	sr := bleve.NewSearchRequestOptions(top, req.PerPage, (req.Page-1)*req.PerPage, false)
+	sr := bleve.NewSearchRequestOptions(top, perPage, (page-1)*perPage, false)
 	sr.SortByCustom(sortOrder(req.Sort))
 	gen := ix.facets.generation()
-	key := facetKey(clauses, req.Filter)
+	key := facetKey(clauses, partial, req.Filter)
 	facets, cached := ix.facets.get(key)
 	if !cached {
 		sr.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, allFacetTerms))
@@ -65,8 +79,8 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 
 	out := &catalog.SearchResult{
 		Total:   int(res.Total),
-		Page:    req.Page,
-		PerPage: req.PerPage,
+		Page:    page,
+		PerPage: perPage,
 		Hits:    make([]catalog.SearchHit, 0, len(res.Hits)),
 	}
 	for _, h := range res.Hits {
@@ -81,9 +95,30 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		ix.facets.put(key, gen, facets)
 	}
 	out.Facets = facets
+	if hasText && out.Total < fewHits {
+		suggestion, err := ix.didYouMean(ctx, dict, clauses, filter, out.Total)
+		if err != nil {
+			return nil, err
+		}
+		out.DidYouMean = suggestion
+	}
 	out.Took = time.Since(started)
 	out.TookMS = float64(out.Took.Microseconds()) / 1000
 	return out, nil
+}
+
+// reader opens a snapshot of the index for dictionary lookups. Callers hold
+// mu and close it.
+func (ix *Index) reader() (bleveindex.IndexReader, error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("open index reader: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("open index reader: %w", err)
+	}
+	return r, nil
 }
 
 // marked keeps the fragments that highlight something (Bleve returns the
@@ -136,131 +171,6 @@ func sortOrder(sort string) search.SortOrder {
 	default:
 		return search.SortOrder{score, newest}
 	}
-}
-
-// textTarget is a text field a bare word or phrase is matched against, and
-// how much a match there counts.
-type textTarget struct {
-	field string
-	boost float64
-}
-
-// allTextTargets ranks where a bare word matters most: in the title, then
-// who gave the talk, then the user's own words, then the abstract.
-func allTextTargets() []textTarget {
-	return []textTarget{
-		{fieldTitle, 6},
-		{fieldSpeakers, 4},
-		{fieldNote, 3},
-		{fieldTags, 3},
-		{fieldMyTags, 3},
-		{fieldAbstract, 2},
-		{fieldEventText, 1},
-		{fieldSeriesText, 1},
-	}
-}
-
-// prefixTarget is the index field a query prefix searches.
-func prefixTarget(prefix string) string {
-	switch prefix {
-	case prefixSpeaker:
-		return fieldSpeakers
-	case prefixTag:
-		return fieldTags
-	case prefixSeries:
-		return fieldSeriesText
-	case prefixEvent:
-		return fieldEventText
-	case prefixMyTag:
-		return fieldMyTags
-	default: // title, abstract, note share their field's name
-		return prefix
-	}
-}
-
-// compileQuery turns parsed clauses into a boolean query: every positive
-// clause must match, every excluded one must not; no positive clause matches
-// all talks. hasText reports a positive text clause, i.e. something to
-// highlight.
-//
-// A clause whose text the field's analyzer reduces to nothing (a stop word
-// such as "the", or bare punctuation such as "*") is dropped rather than
-// turned into a query that matches nothing: Bleve would otherwise either
-// return no results at all or, worse, silently drop the whole required part
-// of the query.
-func compileQuery(m mapping.IndexMapping, clauses []clause) (top *query.BooleanQuery, hasText bool) {
-	var must, mustNot []query.Query
-	for _, c := range clauses {
-		q := compileClause(m, c)
-		if q == nil {
-			continue
-		}
-		if c.exclude {
-			mustNot = append(mustNot, q)
-			continue
-		}
-		must = append(must, q)
-		if c.field != prefixYear {
-			hasText = true
-		}
-	}
-	if len(must) == 0 {
-		must = append(must, query.NewMatchAllQuery())
-	}
-	return query.NewBooleanQuery(must, nil, mustNot), hasText
-}
-
-// compileClause returns nil for a clause that cannot match anything by
-// itself (see compileQuery).
-func compileClause(m mapping.IndexMapping, c clause) query.Query {
-	switch c.field {
-	case prefixYear:
-		return numericEquals(fieldYearNum, float64(c.year))
-	case "":
-		// Stop words only count where English prose is analysed; "the" must
-		// not turn into "a speaker called The".
-		if !hasTokens(m, fieldTitle, c.text) {
-			return nil
-		}
-		var alts []query.Query
-		for _, t := range allTextTargets() {
-			if hasTokens(m, t.field, c.text) {
-				alts = append(alts, matchText(t.field, c.text, c.phrase, t.boost))
-			}
-		}
-		return orQuery(alts)
-	default:
-		field := prefixTarget(c.field)
-		if !hasTokens(m, field, c.text) {
-			return nil
-		}
-		return matchText(field, c.text, c.phrase, 1)
-	}
-}
-
-// matchText matches analysed text in one field. All words of a bare
-// word must be there ("ipv6-only" needs both "ipv6" and "only").
-func matchText(field, text string, phrase bool, boost float64) query.Query {
-	if phrase {
-		q := query.NewMatchPhraseQuery(text)
-		q.SetField(field)
-		q.SetBoost(boost)
-		return q
-	}
-	q := query.NewMatchQuery(text)
-	q.SetField(field)
-	q.SetOperator(query.MatchQueryOperatorAnd)
-	q.SetBoost(boost)
-	return q
-}
-
-// hasTokens reports whether field's analyzer keeps anything of text.
-func hasTokens(m mapping.IndexMapping, field, text string) bool {
-	analyzer := m.AnalyzerNamed(m.AnalyzerNameForPath(field))
-	if analyzer == nil {
-		return strings.TrimSpace(text) != ""
-	}
-	return len(analyzer.Analyze([]byte(text))) > 0
 }
 
 // filterQuery builds the typed filters: values of one field are
@@ -359,6 +269,14 @@ func filterQuery(f catalog.TalkFilter) query.Query {
 func numericEquals(field string, v float64) query.Query {
 	inclusive := true
 	q := query.NewNumericRangeInclusiveQuery(&v, &v, &inclusive, &inclusive)
+	q.SetField(field)
+	return q
+}
+
+// numericBetween matches lo <= field <= hi.
+func numericBetween(field string, lo, hi int) query.Query {
+	from, to, inclusive := float64(lo), float64(hi), true
+	q := query.NewNumericRangeInclusiveQuery(&from, &to, &inclusive, &inclusive)
 	q.SetField(field)
 	return q
 }

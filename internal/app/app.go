@@ -25,6 +25,9 @@ const (
 	IndexDir     = "index.bleve"
 	lockFile     = "index.lock"
 	serverFile   = "server.addr"
+	// SynonymsFile holds the user's synonym sets, one a line, added to the
+	// curated list (index/synonyms.txt) at the next start.
+	SynonymsFile = "synonyms.txt"
 )
 
 // syncBatch bounds how many outbox rows one index batch applies, so that a
@@ -47,7 +50,9 @@ type Catalog struct {
 	advertised bool // this process wrote serverFile
 	remote     bool // opened with Open, but another process owns the index
 
-	rebuild rebuilder
+	rebuild       rebuilder
+	completions   completions
+	suggestCancel context.CancelFunc
 
 	// syncMu serialises outbox draining and rebuilds, so that two batches
 	// never apply the same changes out of order.
@@ -88,11 +93,13 @@ func OpenWith(ctx context.Context, dir string, logger *slog.Logger, opts Options
 		c.Close()
 		return nil, fmt.Errorf("remove stale server address: %w", err)
 	}
-	c.index, err = index.Open(filepath.Join(dir, IndexDir))
+	// The user's own synonym sets, if any, join the curated list.
+	c.index, err = index.OpenWith(filepath.Join(dir, IndexDir), index.Options{SynonymsFile: filepath.Join(dir, SynonymsFile)})
 	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("open index: %w", err)
 	}
+	c.startSuggest()
 	if opts.BackgroundRebuild {
 		reason, err := c.rebuildReason(ctx)
 		if err != nil {
@@ -182,6 +189,9 @@ func (c *Catalog) catchUp(ctx context.Context) error {
 
 // Close releases the store, the index and the lock.
 func (c *Catalog) Close() error {
+	if c.suggestCancel != nil {
+		c.suggestCancel()
+	}
 	c.stopRebuild()
 	var errs []error
 	if c.advertised {
@@ -246,11 +256,13 @@ func (c *Catalog) Sync(ctx context.Context) error {
 		upserts := make([]*catalog.Talk, 0, len(talks))
 		var deletes []int64
 		for _, id := range ids {
-			if t, ok := talks[id]; ok {
+			t, ok := talks[id]
+			if ok {
 				upserts = append(upserts, t)
 			} else {
 				deletes = append(deletes, id)
 			}
+			c.suggestChanged(id, t)
 		}
 		if err := c.index.Apply(ctx, upserts, deletes); err != nil {
 			return fmt.Errorf("apply %d changes to the index: %w", len(ids), err)
@@ -283,6 +295,8 @@ func (c *Catalog) Reindex(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("rebuild index: %w", err)
 	}
+	// The completion index is derived the same way; a reindex refreshes it.
+	c.buildSuggest(ctx)
 	return c.Sync(ctx)
 }
 
@@ -297,6 +311,7 @@ func (c *Catalog) afterWrite(ctx context.Context, id int64) {
 	}
 	t, err := c.store.FindTalkByID(ctx, id)
 	if err == nil {
+		c.suggestChanged(id, t)
 		err = c.index.Apply(ctx, []*catalog.Talk{t}, nil)
 	}
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/talkdex/talkdex/internal/catalog"
 )
 
 // damageIndex breaks the index directory of dir in one of the ways a disk,
@@ -155,5 +157,43 @@ func TestCloseStopsBackgroundRebuild(t *testing.T) {
 	c = openWith(t, dir)
 	if res := search(t, c, ""); res.Total != 3 {
 		t.Errorf("after reopening: %d talks", res.Total)
+	}
+}
+
+// TestSuggestFollowsTheCatalog: completions cover the talks at open and
+// follow imports.
+func TestSuggestFollowsTheCatalog(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := openWith(t, dir)
+	if _, err := c.Import(ctx, sliceSource(sampleTalks()), nil); err != nil {
+		t.Fatal(err)
+	}
+	suggestions := func(q string) []string {
+		var out []string
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			found, err := c.Suggest(ctx, q, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(found) > 0 || time.Now().After(deadline) {
+				for _, s := range found {
+					out = append(out, s.Kind+":"+s.Text)
+				}
+				return out
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if got := suggestions("anyc"); len(got) != 1 || got[0] != "title:Measuring Anycast Catchments" {
+		t.Errorf("anyc: %v", got)
+	}
+	more := []*catalog.Talk{{Series: "Example NOG", Event: "Example NOG 2025", Title: "Anycast Everywhere"}}
+	if _, err := c.Import(ctx, sliceSource(more), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := suggestions("anycast ev"); len(got) != 1 || got[0] != "title:Anycast Everywhere" {
+		t.Errorf("after an import, anycast ev: %v", got)
 	}
 }

@@ -138,6 +138,10 @@ type SearchResult struct {
 	// Degraded marks an answer from the database alone while the search
 	// index is being rebuilt: substring matches, no ranking, no facets.
 	Degraded bool `json:"degraded,omitempty"`
+	// DidYouMean is the query rewritten with its likely misspellings
+	// corrected, offered when few talks match and the rewrite matches more;
+	// empty otherwise.
+	DidYouMean string `json:"did_you_mean,omitempty"`
 	// Took is the wall time of the search, for logs and benchmarks.
 	Took time.Duration `json:"-"`
 }

@@ -81,10 +81,23 @@ type TalkService interface {
 	DeleteSavedSearch(ctx context.Context, name string) error
 	FindSavedSearch(ctx context.Context, name string) (*SavedSearch, error)
 	ListSavedSearches(ctx context.Context) ([]*SavedSearch, error)
+	// Suggest completes a partly typed search: titles, speakers, series
+	// and events whose words start with the query's words.
+	Suggest(ctx context.Context, q string, limit int) ([]Suggestion, error)
 	ListSeries(ctx context.Context) ([]*Series, error)
 	ListEvents(ctx context.Context, filter EventFilter) ([]*Event, error)
 	FindEventByID(ctx context.Context, id int64) (*Event, error)
 	Stats(ctx context.Context) (*Stats, error)
+}
+
+// Suggestion is one completion of what a user is typing. TalkID is set for
+// a title; Count is the number of talks of a speaker, series or event (and
+// of a title several talks share).
+type Suggestion struct {
+	Kind   string `json:"kind"` // title, speaker, series or event
+	Text   string `json:"text"`
+	TalkID int64  `json:"talk_id,omitempty"`
+	Count  int    `json:"count,omitempty"`
 }
 
 // IndexChange is one outbox row: talk TalkID changed (or was deleted) and

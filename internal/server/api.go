@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -249,3 +250,35 @@ func (s *Server) healthz(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, healthResponse{Status: status, Stats: stats})
 }
+
+// apiSuggest completes what a user is typing into the search box.
+func (s *Server) apiSuggest(c echo.Context) error {
+	values, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	limit := defaultSuggestions
+	if raw := values.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxSuggestions {
+			return catalogInvalid("limit %q is not a whole number from 1 to %d", raw, maxSuggestions)
+		}
+		limit = n
+	}
+	q := values.Get(paramQuery)
+	if len(q) > maxSuggestQuery {
+		return catalogInvalid("q is %d bytes; completions take at most %d", len(q), maxSuggestQuery)
+	}
+	found, err := s.svc.Suggest(c.Request().Context(), q, limit)
+	if err != nil {
+		return fmt.Errorf("suggest %q: %w", q, err)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"suggestions": found})
+}
+
+// Bounds of GET /api/v1/suggest.
+const (
+	defaultSuggestions = 8
+	maxSuggestions     = 50
+	maxSuggestQuery    = 500
+)

@@ -345,3 +345,34 @@ func TestSearchValuesRoundTrip(t *testing.T) {
 		t.Errorf("round trip changed the request:\n got %s\nwant %s", b, a)
 	}
 }
+
+func TestAPISuggest(t *testing.T) {
+	env := newTestEnv(t)
+	type answer struct{ Suggestions []catalog.Suggestion }
+	var got answer
+	// The completion index is built in the background at open.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		env.getJSON("/api/v1/suggest?q=seg+rou", http.StatusOK, &got)
+		if len(got.Suggestions) > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(got.Suggestions) == 0 || got.Suggestions[0].Text != "Segment Routing in Practice" || got.Suggestions[0].Kind != "title" ||
+		got.Suggestions[0].TalkID != env.talkID("Segment Routing in Practice") {
+		t.Errorf("seg rou completes to %+v", got.Suggestions)
+	}
+	env.getJSON("/api/v1/suggest?q=jane&limit=1", http.StatusOK, &got)
+	if len(got.Suggestions) != 1 || got.Suggestions[0].Kind != "speaker" || got.Suggestions[0].Text != "Jane Smith" || got.Suggestions[0].Count != 2 {
+		t.Errorf("jane completes to %+v", got.Suggestions)
+	}
+	env.getJSON("/api/v1/suggest?q=", http.StatusOK, &got)
+	if got.Suggestions == nil || len(got.Suggestions) != 0 {
+		t.Errorf("an empty query completes to %+v", got.Suggestions)
+	}
+	for _, q := range []string{"q=a&limit=0", "q=a&limit=51", "q=a&limit=x", "q=" + strings.Repeat("a", 501)} {
+		resp, body := env.do(http.MethodGet, "/api/v1/suggest?"+q, "", "")
+		env.expectAPIError(resp, body, http.StatusBadRequest, catalog.EINVALID)
+	}
+}

@@ -195,6 +195,7 @@ func (s *Server) newEcho() *echo.Echo {
 
 	api := e.Group("/api/v1")
 	getAndHead(api, "/talks", s.apiSearchTalks)
+	getAndHead(api, "/suggest", s.apiSuggest)
 	getAndHead(api, "/talks/:id", s.apiGetTalk)
 	api.PUT("/talks/:id/rating", s.apiSetRating, requireJSON)
 	api.DELETE("/talks/:id/rating", s.apiClearRating)

@@ -18,6 +18,39 @@
     box.select();
   });
 
+  // Completions as you type, from /api/v1/suggest, offered through the
+  // input's <datalist>: titles, speakers, series and events.
+  function enhanceSuggest(box) {
+    var list = document.getElementById(box.getAttribute("data-suggest"));
+    if (!list || !window.fetch || !window.URLSearchParams) return;
+    var timer = null;
+    var inflight = null;
+    var labels = { title: "talk", speaker: "speaker", series: "series", event: "event" };
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = box.value.trim();
+        if (q.length < 2) { list.replaceChildren(); return; }
+        if (inflight) inflight.abort();
+        inflight = window.AbortController ? new AbortController() : null;
+        fetch("/api/v1/suggest?" + new URLSearchParams({ q: q, limit: "8" }).toString(),
+          { headers: { "Accept": "application/json" }, credentials: "same-origin", signal: inflight ? inflight.signal : undefined })
+          .then(function (resp) { return resp.ok ? resp.json() : { suggestions: [] }; })
+          .then(function (data) {
+            var options = (data.suggestions || []).map(function (s) {
+              var opt = document.createElement("option");
+              opt.value = s.text;
+              opt.label = labels[s.kind] || s.kind;
+              return opt;
+            });
+            list.replaceChildren.apply(list, options);
+          })
+          .catch(function () {});
+      }, 80);
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest]"), enhanceSuggest);
+
   function parseHTML(text) {
     return new DOMParser().parseFromString(text, "text/html");
   }

@@ -1,0 +1,450 @@
+package index
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Relative weights of the ways a query word can match. An exact match
+// always outweighs the same talk found through a typo correction or a
+// completion, so the talk that says what was typed ranks first.
+const (
+	synonymBoost    = 0.8 // an entry of the word's synonym set
+	completionBoost = 0.5 // a completion of the word being typed
+	typoBoost       = 0.3 // a correction one edit away; two edits count half
+	// phraseBoost multiplies the field boosts of the bonus for the query's
+	// words standing together, in order, in the title or the abstract.
+	phraseBoost = 1.5
+)
+
+// textTarget is a text field a word or phrase is matched against, and how
+// much a match there counts. prose fields are analysed in the talk's
+// language, so a query word is analysed in every language for them.
+type textTarget struct {
+	field string
+	boost float64
+	prose bool
+}
+
+// allTextTargets ranks where a bare word matters most: in the title, then
+// who gave the talk, then the user's own words and the tags, then the
+// abstract.
+func allTextTargets() []textTarget {
+	return []textTarget{
+		{fieldTitle, 6, true},
+		{fieldSpeakers, 4, false},
+		{fieldNote, 3, true},
+		{fieldTags, 3, false},
+		{fieldMyTags, 3, false},
+		{fieldAbstract, 2, true},
+		{fieldEventText, 1, false},
+		{fieldSeriesText, 1, false},
+	}
+}
+
+// prefixTargets are the fields a query prefix searches.
+func prefixTargets(prefix string) []textTarget {
+	switch prefix {
+	case "":
+		return allTextTargets()
+	case prefixTitle:
+		return []textTarget{{fieldTitle, 1, true}}
+	case prefixAbstract:
+		return []textTarget{{fieldAbstract, 1, true}}
+	case prefixNote:
+		return []textTarget{{fieldNote, 1, true}}
+	case prefixSpeaker:
+		return []textTarget{{fieldSpeakers, 1, false}}
+	case prefixTag:
+		return []textTarget{{fieldTags, 1, false}}
+	case prefixSeries:
+		return []textTarget{{fieldSeriesText, 1, false}}
+	case prefixEvent:
+		return []textTarget{{fieldEventText, 1, false}}
+	case prefixMyTag:
+		return []textTarget{{fieldMyTags, 1, false}}
+	default:
+		return nil
+	}
+}
+
+// compiler turns parsed clauses into a Bleve query.
+type compiler struct {
+	m   mapping.IndexMapping
+	syn *synonyms
+	// words finds typo corrections and completions; nil compiles the
+	// query exactly as typed.
+	words wordSource
+	// partial says the query's last clause is a word still being typed
+	// (see lastWordIsPartial): it also matches as a prefix.
+	partial bool
+}
+
+// compile turns clauses into a boolean query: every positive clause (or
+// OR-group, or synonym run) must match, every excluded one must not; with
+// no positive clause it matches all talks. hasText reports a positive text
+// clause, i.e. something to highlight.
+//
+// A clause whose text the analyzers reduce to nothing (a stop word such as
+// "the", or bare punctuation such as "*") is dropped rather than turned
+// into a query that matches nothing: Bleve would otherwise either return no
+// results at all or, worse, silently drop the whole required part.
+func (c *compiler) compile(clauses []clause) (top *query.BooleanQuery, hasText bool) {
+	var must, should, mustNot []query.Query
+	for _, u := range c.units(clauses) {
+		q := c.compileUnit(u, clauses)
+		if q == nil {
+			continue
+		}
+		if u.exclude {
+			mustNot = append(mustNot, q)
+			continue
+		}
+		must = append(must, q)
+		if !clauses[u.first].isNumeric() || u.last > u.first {
+			hasText = true
+		}
+	}
+	if len(must) == 0 {
+		must = append(must, query.NewMatchAllQuery())
+	} else if q := c.proximity(clauses); q != nil {
+		should = append(should, q)
+	}
+	top = query.NewBooleanQuery(must, should, mustNot)
+	return top, hasText
+}
+
+// unit is what one required or excluded part of the query is compiled
+// from: clauses first..last, which are alternatives (an OR group), a run
+// of words forming a synonym entry, or a single clause.
+type unit struct {
+	first, last int
+	exclude     bool
+	orGroup     bool
+	synonyms    []string // the alternatives of a run of several words
+}
+
+// units groups clauses. A synonym run is the longest sequence of plain
+// bare words (not excluded, not in an OR group, not a phrase, no field)
+// that spells an entry of several words, e.g. `border gateway protocol`.
+func (c *compiler) units(clauses []clause) []unit {
+	var out []unit
+	for i := 0; i < len(clauses); {
+		j := i
+		for j+1 < len(clauses) && clauses[j+1].or {
+			j++
+		}
+		if j > i {
+			out = append(out, unit{first: i, last: j, orGroup: true})
+			i = j + 1
+			continue
+		}
+		if end, alts := c.synonymRun(clauses, i); end > i {
+			out = append(out, unit{first: i, last: end, synonyms: alts})
+			i = end + 1
+			continue
+		}
+		out = append(out, unit{first: i, last: i, exclude: clauses[i].exclude})
+		i++
+	}
+	return out
+}
+
+// synonymRun returns the last clause of the longest run of plain words
+// starting at i that is a synonym entry, with the entry's alternatives;
+// end == i when there is none of two or more clauses.
+func (c *compiler) synonymRun(clauses []clause, i int) (end int, alts []string) {
+	plain := func(k int) bool {
+		cl := clauses[k]
+		orNext := k+1 < len(clauses) && clauses[k+1].or
+		return !cl.exclude && !cl.or && !orNext && !cl.phrase && cl.field == ""
+	}
+	if c.syn == nil {
+		return i, nil
+	}
+	var words []string
+	for k := i; k < len(clauses) && k-i < c.syn.longest && plain(k); k++ {
+		words = append(words, synonymWords(clauses[k].text)...)
+		if k > i {
+			if found := c.syn.of(words); len(found) > 0 {
+				end, alts = k, found
+			}
+		}
+	}
+	if alts == nil {
+		return i, nil
+	}
+	return end, alts
+}
+
+func (c *compiler) compileUnit(u unit, clauses []clause) query.Query {
+	lastIndex := len(clauses) - 1
+	switch {
+	case u.orGroup:
+		var alts []query.Query
+		for k := u.first; k <= u.last; k++ {
+			if q := c.compileClause(clauses[k], k == lastIndex); q != nil {
+				alts = append(alts, q)
+			}
+		}
+		return orQuery(alts)
+	case u.synonyms != nil:
+		var typed []query.Query
+		for k := u.first; k <= u.last; k++ {
+			if q := c.compileClause(clauses[k], k == lastIndex); q != nil {
+				typed = append(typed, q)
+			}
+		}
+		var alts []query.Query
+		switch len(typed) {
+		case 0:
+		case 1:
+			alts = append(alts, typed[0])
+		default:
+			alts = append(alts, query.NewConjunctionQuery(typed))
+		}
+		for _, alt := range u.synonyms {
+			if q := c.match(allTextTargets(), alt, strings.Contains(alt, " "), synonymWeight(alt)); q != nil {
+				alts = append(alts, q)
+			}
+		}
+		return orQuery(alts)
+	default:
+		return c.compileClause(clauses[u.first], u.first == lastIndex)
+	}
+}
+
+// compileClause returns nil for a clause that cannot match anything by
+// itself (see compile). last says the clause ends the query.
+func (c *compiler) compileClause(cl clause, last bool) query.Query {
+	switch cl.field {
+	case prefixYear:
+		return numericBetween(fieldYearNum, cl.lo, cl.hi)
+	case prefixRating:
+		return numericBetween(fieldRatingNum, cl.lo, cl.hi)
+	}
+	targets := prefixTargets(cl.field)
+	words := synonymWords(cl.text)
+	isEntry := c.syn != nil && c.syn.has(words)
+	// A word some language drops as a stop word cannot be required of the
+	// talks in that language; curated synonyms ("te") are never dropped.
+	if !isEntry && c.dropsAnywhere(targets, cl.text) {
+		return nil
+	}
+	exact := c.match(targets, cl.text, cl.phrase, 1)
+	if exact == nil {
+		return nil
+	}
+	alts := []query.Query{exact}
+	if isEntry {
+		for _, alt := range c.syn.of(words) {
+			if q := c.match(targets, alt, strings.Contains(alt, " "), synonymWeight(alt)); q != nil {
+				alts = append(alts, q)
+			}
+		}
+	}
+	if c.words == nil || cl.exclude || cl.phrase {
+		return orQuery(alts)
+	}
+	word, ok := singleWord(c.m, cl.text)
+	if !ok {
+		return orQuery(alts)
+	}
+	for _, fix := range c.words.corrections(word, typoEdits(word)) {
+		if q := c.match(targets, fix.term, false, typoBoost/float64(fix.edits)); q != nil {
+			alts = append(alts, q)
+		}
+	}
+	if last && c.partial && utf8Len(word) >= minCompletionRunes {
+		for _, w := range c.words.completions(word) {
+			if w.term == word {
+				continue
+			}
+			if q := c.match(targets, w.term, false, completionBoost); q != nil {
+				alts = append(alts, q)
+			}
+		}
+	}
+	return orQuery(alts)
+}
+
+// synonymWeight is the boost of a synonym entry: a phrase scores about
+// the sum of its words, so its boost is shared among them, and the words
+// typed outrank it whatever its length.
+func synonymWeight(entry string) float64 {
+	return synonymBoost / float64(len(strings.Fields(entry)))
+}
+
+// match matches text in every target: all words of a bare word must be
+// there ("ipv6-only" needs both "ipv6" and "only"), a phrase's words in
+// order. Prose targets get one query per distinct analysis of text across
+// languages. It returns nil when no target keeps any token of text.
+func (c *compiler) match(targets []textTarget, text string, phrase bool, boost float64) query.Query {
+	var alts []query.Query
+	for _, t := range targets {
+		for _, analyzer := range c.analyzersFor(t, text) {
+			alts = append(alts, matchText(t.field, analyzer, text, phrase, t.boost*boost))
+		}
+	}
+	return orQuery(alts)
+}
+
+// analyzersFor returns the analyzers to match text in t with: for prose,
+// one analyzer per distinct token sequence the languages make of text
+// (most words come out the same in several); else the field's own. Those
+// that keep nothing of text are left out.
+func (c *compiler) analyzersFor(t textTarget, text string) []string {
+	if !t.prose {
+		name := c.m.AnalyzerNameForPath(t.field)
+		if len(c.analyze(name, text)) == 0 {
+			return nil
+		}
+		return []string{name}
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, l := range languages() {
+		tokens := c.analyze(l.analyzer, text)
+		if len(tokens) == 0 {
+			continue
+		}
+		key := strings.Join(tokens, "\x00")
+		if !seen[key] {
+			seen[key] = true
+			names = append(names, l.analyzer)
+		}
+	}
+	return names
+}
+
+// dropsAnywhere reports whether text is lost to analysis where it counts:
+// in any language's analysis of a prose target, or in the only target of a
+// field clause (speaker:, tag:, ...). For a bare word the name fields do not
+// decide: they keep every word.
+func (c *compiler) dropsAnywhere(targets []textTarget, text string) bool {
+	for _, t := range targets {
+		if t.prose {
+			for _, l := range languages() {
+				if len(c.analyze(l.analyzer, text)) == 0 {
+					return true
+				}
+			}
+		} else if len(targets) == 1 && len(c.analyze(c.m.AnalyzerNameForPath(t.field), text)) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *compiler) analyze(analyzer, text string) []string {
+	a := c.m.AnalyzerNamed(analyzer)
+	if a == nil {
+		if strings.TrimSpace(text) == "" {
+			return nil
+		}
+		return []string{text}
+	}
+	return tokenTerms(a.Analyze([]byte(text)))
+}
+
+func tokenTerms(ts analysis.TokenStream) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t.Term)
+	}
+	return out
+}
+
+// proximity rewards talks whose title or abstract has the query's plain
+// words together and in order: "segment routing" as a phrase ranks above
+// "routing" in one sentence and "segment" in another. It is optional (a
+// should clause), so it only reorders.
+func (c *compiler) proximity(clauses []clause) query.Query {
+	var words []string
+	for i, cl := range clauses {
+		orNext := i+1 < len(clauses) && clauses[i+1].or
+		if cl.exclude || cl.or || orNext || cl.phrase || cl.field != "" {
+			continue
+		}
+		words = append(words, cl.text)
+	}
+	if len(words) < 2 {
+		return nil
+	}
+	text := strings.Join(words, " ")
+	var targets []textTarget
+	for _, t := range allTextTargets() {
+		if t.field == fieldTitle || t.field == fieldAbstract {
+			targets = append(targets, t)
+		}
+	}
+	return c.match(targets, text, true, phraseBoost)
+}
+
+// matchText matches analysed text in one field with a given analyzer.
+func matchText(field, analyzer, text string, phrase bool, boost float64) query.Query {
+	if phrase {
+		q := query.NewMatchPhraseQuery(text)
+		q.SetField(field)
+		q.Analyzer = analyzer
+		q.SetBoost(boost)
+		return q
+	}
+	q := query.NewMatchQuery(text)
+	q.SetField(field)
+	q.Analyzer = analyzer
+	q.SetOperator(query.MatchQueryOperatorAnd)
+	q.SetBoost(boost)
+	return q
+}
+
+// singleWord returns text as the one lower-case word fieldWords holds for
+// it, if it is one word.
+func singleWord(m mapping.IndexMapping, text string) (string, bool) {
+	a := m.AnalyzerNamed(nameAnalyzer)
+	if a == nil {
+		return "", false
+	}
+	ts := a.Analyze([]byte(text))
+	if len(ts) != 1 {
+		return "", false
+	}
+	return string(ts[0].Term), true
+}
+
+// typoEdits is how many typos a word may have: none below five letters
+// (short words and acronyms are too close to each other), one from five,
+// two from nine.
+func typoEdits(word string) int {
+	switch n := utf8Len(word); {
+	case n >= 9:
+		return 2
+	case n >= 5:
+		return 1
+	default:
+		return 0
+	}
+}
+
+// lastWordIsPartial reports whether the query's last clause is a word the
+// user is still typing: the query does not end in a space or a quote, the
+// clause is a positive word (not a phrase, not -excluded, not a year or a
+// rating), and it ends in a letter or digit ("bgp*" is not a prefix).
+func lastWordIsPartial(q string, clauses []clause) bool {
+	if len(clauses) == 0 || q == "" {
+		return false
+	}
+	last := clauses[len(clauses)-1]
+	if last.exclude || last.phrase || last.isNumeric() {
+		return false
+	}
+	rs := []rune(q)
+	end := rs[len(rs)-1]
+	return unicode.IsLetter(end) || unicode.IsDigit(end)
+}
+
+func utf8Len(s string) int { return len([]rune(s)) }

@@ -1,0 +1,154 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Bounds on how far one query word expands. Each correction or completion
+// becomes a clause of its own, so these bound the query's size whatever the
+// dictionary holds.
+const (
+	maxCorrections     = 3
+	maxCompletions     = 4
+	minCompletionRunes = 2
+	// maxDictScan bounds the dictionary entries read for one word: a
+	// two-letter prefix may have thousands of completions, read in
+	// alphabetical order, of which only the first maxDictScan compete.
+	maxDictScan = 2000
+	// typoDominance is how many times more talks a neighbour of a word
+	// the index does have must be in to count as the word meant: "nznog"
+	// is a real series next to the commoner "nanog", and must not find it.
+	typoDominance = 20
+)
+
+// dictWord is a word of fieldWords' dictionary: how many talks have it and
+// how many edits away it is from the word looked up.
+type dictWord struct {
+	term  string
+	count uint64
+	edits int
+}
+
+// wordSource finds indexed words near a query word.
+type wordSource interface {
+	// corrections returns up to maxCorrections words within edits of word,
+	// closest and most used first: any such word when the index does not
+	// have word, else only those typoDominance times as common.
+	corrections(word string, edits int) []dictWord
+	// completions returns up to maxCompletions words starting with prefix,
+	// most used first.
+	completions(prefix string) []dictWord
+}
+
+// dictionary is a wordSource over one index snapshot. Lookup errors only
+// cost suggestions, so they are remembered for the caller rather than
+// failing the search halfway through compiling it.
+type dictionary struct {
+	ctx context.Context
+	r   bleveindex.IndexReader
+	err error
+}
+
+func (d *dictionary) fail(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+}
+
+// count is how many talks have word.
+func (d *dictionary) count(word string) uint64 {
+	tfr, err := d.r.TermFieldReader(d.ctx, []byte(word), fieldWords, false, false, false)
+	if err != nil {
+		d.fail(fmt.Errorf("count %q: %w", word, err))
+		return 0
+	}
+	defer tfr.Close()
+	return tfr.Count()
+}
+
+func (d *dictionary) corrections(word string, edits int) []dictWord {
+	if edits <= 0 {
+		return nil
+	}
+	fuzzy, ok := d.r.(bleveindex.IndexReaderFuzzy)
+	if !ok {
+		return nil
+	}
+	fd, err := fuzzy.FieldDictFuzzy(fieldWords, word, edits, "")
+	if err != nil {
+		d.fail(fmt.Errorf("words near %q: %w", word, err))
+		return nil
+	}
+	own := d.count(word)
+	var found []dictWord
+	d.scan(fd, func(e *bleveindex.DictEntry) {
+		if e.Term != word && (own == 0 || e.Count >= typoDominance*own) {
+			found = append(found, dictWord{e.Term, e.Count, levenshtein(word, e.Term)})
+		}
+	})
+	slices.SortFunc(found, func(a, b dictWord) int {
+		return cmp.Or(cmp.Compare(a.edits, b.edits), cmp.Compare(b.count, a.count), cmp.Compare(a.term, b.term))
+	})
+	return found[:min(len(found), maxCorrections)]
+}
+
+func (d *dictionary) completions(prefix string) []dictWord {
+	fd, err := d.r.FieldDictPrefix(fieldWords, []byte(prefix))
+	if err != nil {
+		d.fail(fmt.Errorf("words starting with %q: %w", prefix, err))
+		return nil
+	}
+	var found []dictWord
+	d.scan(fd, func(e *bleveindex.DictEntry) {
+		found = append(found, dictWord{term: e.Term, count: e.Count})
+	})
+	slices.SortFunc(found, func(a, b dictWord) int {
+		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.term, b.term))
+	})
+	return found[:min(len(found), maxCompletions)]
+}
+
+// scan visits up to maxDictScan entries of fd and closes it.
+func (d *dictionary) scan(fd bleveindex.FieldDict, visit func(*bleveindex.DictEntry)) {
+	defer fd.Close()
+	for n := 0; n < maxDictScan; n++ {
+		e, err := fd.Next()
+		if err != nil {
+			d.fail(fmt.Errorf("read word dictionary: %w", err))
+			return
+		}
+		if e == nil {
+			return
+		}
+		visit(e)
+	}
+}
+
+// levenshtein is the edit distance between a and b, in runes. The
+// dictionary's automaton only says a word is within the limit; ranking
+// corrections needs the distance itself.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
