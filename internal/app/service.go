@@ -120,3 +120,31 @@ func (c *Catalog) Stats(ctx context.Context) (*catalog.Stats, error) {
 	st.IndexedDocs = int(n)
 	return st, nil
 }
+
+// RelatedTalks returns up to n talks like talk id (more-like-this on its
+// title, abstract, speakers and tags), most alike first. Without a ready
+// index (another process owns it, or it is being rebuilt) there are none.
+func (c *Catalog) RelatedTalks(ctx context.Context, id int64, n int) ([]*catalog.Talk, error) {
+	t, err := c.store.FindTalkByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.index == nil || c.rebuild.get() != IndexReady {
+		return []*catalog.Talk{}, nil
+	}
+	ids, err := c.index.Related(ctx, t, n)
+	if err != nil {
+		return nil, fmt.Errorf("related talks of %d: %w", id, err)
+	}
+	found, err := c.store.TalksByIDs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load related talks of %d: %w", id, err)
+	}
+	out := make([]*catalog.Talk, 0, len(ids))
+	for _, rid := range ids {
+		if r, ok := found[rid]; ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

@@ -84,6 +84,9 @@ type TalkService interface {
 	// Suggest completes a partly typed search: titles, speakers, series
 	// and events whose words start with the query's words.
 	Suggest(ctx context.Context, q string, limit int) ([]Suggestion, error)
+	// RelatedTalks returns up to n talks like the given one, most alike
+	// first; ENOTFOUND for an unknown id.
+	RelatedTalks(ctx context.Context, id int64, n int) ([]*Talk, error)
 	ListSeries(ctx context.Context) ([]*Series, error)
 	ListEvents(ctx context.Context, filter EventFilter) ([]*Event, error)
 	FindEventByID(ctx context.Context, id int64) (*Event, error)

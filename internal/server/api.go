@@ -282,3 +282,34 @@ const (
 	maxSuggestions     = 50
 	maxSuggestQuery    = 500
 )
+
+// apiRelatedTalks lists talks like the given one.
+func (s *Server) apiRelatedTalks(c echo.Context) error {
+	id, err := pathID(c, "talk")
+	if err != nil {
+		return err
+	}
+	values, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	limit := defaultRelated
+	if raw := values.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxRelated {
+			return catalogInvalid("limit %q is not a whole number from 1 to %d", raw, maxRelated)
+		}
+		limit = n
+	}
+	talks, err := s.svc.RelatedTalks(c.Request().Context(), id, limit)
+	if err != nil {
+		return fmt.Errorf("related talks of %d: %w", id, err)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"talks": talks})
+}
+
+// Bounds of GET /api/v1/talks/{id}/related and the talk page's list.
+const (
+	defaultRelated = 5
+	maxRelated     = 20
+)

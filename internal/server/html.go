@@ -40,6 +40,7 @@ type talkPage struct {
 	TagText     string // the tag input: what the user typed, when it was rejected
 	HistoryURL  string
 	RevisionsOf int // how many earlier versions the note has
+	Related     []*catalog.Talk
 }
 
 type starButton struct {
@@ -101,6 +102,12 @@ func (s *Server) renderTalk(c echo.Context, status int, id int64, st talkFormSta
 	}
 	if st.Preview != nil {
 		data.Preview, data.HasPreview = *st.Preview, true
+	}
+	// Related talks are a help, not the page: a failure costs the list.
+	if related, err := s.svc.RelatedTalks(ctx, id, defaultRelated); err == nil {
+		data.Related = related
+	} else {
+		s.logger.WarnContext(ctx, "find related talks", "talk", id, "err", err)
 	}
 	// The history link is worth showing only when there is a history; a
 	// failure to read it costs the link, not the page.

@@ -302,6 +302,12 @@ func (s *Server) renderSearch(c echo.Context, raw url.Values, parseErr error, ba
 	}
 
 	data.Total = res.Total
+	if res.DidYouMean != "" {
+		v := cloneValues(values)
+		v.Set(paramQuery, res.DidYouMean)
+		v.Del(paramPage)
+		data.DidYouMean, data.DidYouMeanURL = res.DidYouMean, rebaseSearchURL(searchURL(v), base)
+	}
 	if len(res.Hits) > 0 {
 		data.From = (req.Page-1)*req.PerPage + 1
 		data.To = data.From + len(res.Hits) - 1

@@ -376,3 +376,41 @@ func TestAPISuggest(t *testing.T) {
 		env.expectAPIError(resp, body, http.StatusBadRequest, catalog.EINVALID)
 	}
 }
+
+func TestRelatedTalksAndDidYouMean(t *testing.T) {
+	env := newTestEnv(t)
+	id := env.talkID("RoCE in the Data Centre")
+	var got struct{ Talks []catalog.Talk }
+	env.getJSON(fmt.Sprintf("/api/v1/talks/%d/related?limit=3", id), http.StatusOK, &got)
+	if len(got.Talks) == 0 || len(got.Talks) > 3 {
+		t.Fatalf("related talks: %d", len(got.Talks))
+	}
+	for _, r := range got.Talks {
+		if r.ID == id {
+			t.Errorf("a talk is related to itself")
+		}
+	}
+	// Jane Smith gave both AusNOG talks: the other one is related.
+	if got.Talks[0].Title != "IPv6 Only Networks at Scale" {
+		t.Errorf("most related: %q", got.Talks[0].Title)
+	}
+	_, page := env.do(http.MethodGet, fmt.Sprintf("/talks/%d", id), "", "")
+	if !strings.Contains(string(page), "Related talks") || !strings.Contains(string(page), "IPv6 Only Networks at Scale") {
+		t.Errorf("the talk page lists no related talks")
+	}
+	for _, q := range []string{"limit=0", "limit=21", "limit=x"} {
+		resp, body := env.do(http.MethodGet, fmt.Sprintf("/api/v1/talks/%d/related?%s", id, q), "", "")
+		env.expectAPIError(resp, body, http.StatusBadRequest, catalog.EINVALID)
+	}
+	resp, body := env.do(http.MethodGet, "/api/v1/talks/999999/related", "", "")
+	env.expectAPIError(resp, body, http.StatusNotFound, catalog.ENOTFOUND)
+
+	res := env.search("q=rdna")
+	if res.DidYouMean != "rdma" {
+		t.Errorf("rdna: did you mean %q", res.DidYouMean)
+	}
+	_, page = env.do(http.MethodGet, "/?q=rdna", "", "")
+	if !strings.Contains(string(page), `Did you mean <a href="/?q=rdma">rdma</a>`) {
+		t.Errorf("the search page offers no respelling")
+	}
+}

@@ -34,6 +34,8 @@ type searchPage struct {
 	Pager    pager
 	Error    string
 	Filtered bool // a query or a filter is active
+	// DidYouMean is a respelled query that finds more talks, with its link.
+	DidYouMean, DidYouMeanURL string
 }
 
 type option struct {

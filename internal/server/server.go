@@ -197,6 +197,7 @@ func (s *Server) newEcho() *echo.Echo {
 	getAndHead(api, "/talks", s.apiSearchTalks)
 	getAndHead(api, "/suggest", s.apiSuggest)
 	getAndHead(api, "/talks/:id", s.apiGetTalk)
+	getAndHead(api, "/talks/:id/related", s.apiRelatedTalks)
 	api.PUT("/talks/:id/rating", s.apiSetRating, requireJSON)
 	api.DELETE("/talks/:id/rating", s.apiClearRating)
 	api.PUT("/talks/:id/note", s.apiSetNote, requireJSON)
