@@ -116,6 +116,8 @@ Data lives in --data DIR, else $TALKDEX_DATA, else $XDG_DATA_HOME/talkdex.`,
 		c.tokenCommand(),
 		c.reindexCommand(),
 		c.statsCommand(),
+		c.benchCommand(),
+		c.relevanceCommand(),
 	)
 	// Unknown subcommands and wrong argument counts are usage errors too.
 	for _, cmd := range root.Commands() {

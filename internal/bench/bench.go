@@ -1,0 +1,254 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/talkdex/talkdex/internal/app"
+	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/sqlite"
+)
+
+// Config says what `talkdex bench` measures.
+type Config struct {
+	Sizes   []int // catalog sizes in talks
+	Queries int   // mixed searches timed per size
+	// Fixture is pyvideo's talks.jsonl.gz; "" replicates synthetic talks.
+	Fixture string
+	// Binary is the talkdex executable spawned for the cold start; ""
+	// skips the cold start.
+	Binary string
+	// WorkDir holds the catalogs, one directory per size, removed after
+	// each size is measured.
+	WorkDir string
+	// Clients and LoadDuration shape the HTTP load test.
+	Clients      int
+	LoadDuration time.Duration
+	// Suite is run on each pyvideo-based catalog (wanted talks always
+	// included; replicas of a wanted talk count as it).
+	Suite []Query
+	// Progress, if not nil, hears what the bench is doing.
+	Progress func(format string, args ...any)
+}
+
+// Report is the whole benchmark.
+type Report struct {
+	Source string       `json:"source"` // "pyvideo" or "synthetic"
+	Sizes  []SizeReport `json:"sizes"`
+}
+
+// SizeReport is everything measured on one catalog size.
+type SizeReport struct {
+	Talks         int     `json:"talks"`
+	ImportSeconds float64 `json:"import_seconds"`
+	ImportPerSec  float64 `json:"import_talks_per_second"`
+	IndexBytes    int64   `json:"index_bytes"`
+	DatabaseBytes int64   `json:"database_bytes"`
+	FTS5Bytes     int64   `json:"fts5_bytes"`
+	FTS5LoadSec   float64 `json:"fts5_load_seconds"`
+	// Search is the mixed query set through app.Catalog.SearchTalks (with
+	// facets, highlights and hits loaded from SQLite) and through FTS5
+	// (with highlights and series/year/event counts).
+	Search SearchComparison `json:"search"`
+	HTTP   Throughput       `json:"http"`
+	// Bench is this process's memory with the catalog open after the load
+	// test: it also holds the FTS5 baseline and the source talks.
+	Bench     Memory           `json:"bench_memory"`
+	ColdStart *ColdStart       `json:"cold_start,omitempty"`
+	Relevance *RelevanceReport `json:"relevance,omitempty"`
+}
+
+// SearchComparison times the same searches on both engines. Ratios are
+// talkdex divided by FTS5: below 1 means talkdex is faster.
+type SearchComparison struct {
+	Talkdex  Latency       `json:"talkdex"`
+	FTS5     Latency       `json:"fts5"`
+	P50Ratio float64       `json:"p50_ratio"`
+	P99Ratio float64       `json:"p99_ratio"`
+	ByKind   []KindLatency `json:"by_kind"`
+	// Empty counts searches that found nothing, per engine: a sanity
+	// check that the engines searched at all.
+	TalkdexEmpty int `json:"talkdex_empty"`
+	FTS5Empty    int `json:"fts5_empty"`
+}
+
+// KindLatency is one kind of mixed query on both engines.
+type KindLatency struct {
+	Kind    string  `json:"kind"`
+	Talkdex Latency `json:"talkdex"`
+	FTS5    Latency `json:"fts5"`
+}
+
+// warmups are searches run before timing, so that the first figures do not
+// include opening files and filling caches.
+const warmups = 20
+
+// Run builds a catalog of each size and measures it.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	progress := cfg.Progress
+	if progress == nil {
+		progress = func(string, ...any) {}
+	}
+	rep := &Report{Source: CatalogPyvideo}
+	var base []*catalog.Talk
+	if cfg.Fixture != "" {
+		progress("reading %s", cfg.Fixture)
+		talks, err := LoadTalks(ctx, PyvideoSource(cfg.Fixture))
+		if err != nil {
+			return nil, err
+		}
+		base = talks
+	} else {
+		rep.Source = "synthetic"
+		base = Synthetic(20000, 1)
+		cfg.Suite = nil // its wanted talks are pyvideo's
+	}
+	var wanted []string
+	for _, q := range cfg.Suite {
+		wanted = append(wanted, q.Want)
+	}
+	for _, n := range cfg.Sizes {
+		dir := filepath.Join(cfg.WorkDir, fmt.Sprintf("talks-%d", n))
+		sr, err := runSize(ctx, cfg, progress, dir, Replicate(base, n, wanted))
+		if rmErr := os.RemoveAll(dir); err == nil && rmErr != nil {
+			err = fmt.Errorf("remove bench catalog: %w", rmErr)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("bench at %d talks: %w", n, err)
+		}
+		rep.Sizes = append(rep.Sizes, *sr)
+	}
+	return rep, nil
+}
+
+func runSize(ctx context.Context, cfg Config, progress func(string, ...any), dir string, src app.Source) (*SizeReport, error) {
+	progress("importing into %s", dir)
+	b, err := Build(ctx, dir, src)
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	sr := &SizeReport{
+		Talks:         b.Talks,
+		ImportSeconds: b.Import.Seconds(),
+		ImportPerSec:  float64(b.Talks) / b.Import.Seconds(),
+		FTS5LoadSec:   b.FTS5Load.Seconds(),
+	}
+	if sr.IndexBytes, err = diskUsage(filepath.Join(dir, app.IndexDir)); err != nil {
+		return nil, err
+	}
+	if sr.FTS5Bytes, err = databaseSize(filepath.Join(dir, fts5File)); err != nil {
+		return nil, err
+	}
+	if sr.DatabaseBytes, err = databaseSize(filepath.Join(dir, app.DatabaseFile)); err != nil {
+		return nil, err
+	}
+
+	sample, err := sampleTalks(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	queries := MixedQueries(sample, cfg.Queries+warmups, uint64(len(sample)))
+	progress("timing %d searches on %d talks", len(queries), b.Talks)
+	if sr.Search, err = compareSearch(ctx, b, queries); err != nil {
+		return nil, err
+	}
+	if len(cfg.Suite) > 0 {
+		progress("relevance suite")
+		if sr.Relevance, err = RunRelevance(ctx, b, CatalogPyvideo, cfg.Suite); err != nil {
+			return nil, err
+		}
+	}
+	progress("HTTP load: %d clients for %s", cfg.Clients, cfg.LoadDuration)
+	if sr.HTTP, err = loadServer(ctx, b.Catalog, queries, cfg.Clients, cfg.LoadDuration); err != nil {
+		return nil, err
+	}
+	if sr.Bench, err = readMemory("self"); err != nil {
+		return nil, err
+	}
+	// The spawned server needs the index lock this process holds.
+	if err := b.Close(); err != nil {
+		return nil, err
+	}
+	if cfg.Binary != "" {
+		progress("cold start of %s serve", cfg.Binary)
+		cs, err := measureColdStart(ctx, cfg.Binary, dir, queries[:min(len(queries), 200)])
+		if err != nil {
+			return nil, err
+		}
+		sr.ColdStart = &cs
+	}
+	return sr, nil
+}
+
+// sampleSize is how many stored talks the mixed queries are drawn from.
+const sampleSize = 5000
+
+// sampleTalks reads talks spread over the whole catalog, replicas
+// included, so that queries hit what was imported.
+func sampleTalks(ctx context.Context, b *Built) ([]*catalog.Talk, error) {
+	every := max(1, b.Talks/sampleSize)
+	var out []*catalog.Talk
+	i := 0
+	err := b.Catalog.Store().EachTalk(ctx, func(t *catalog.Talk) error {
+		if i%every == 0 {
+			out = append(out, t)
+		}
+		i++
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sample talks for queries: %w", err)
+	}
+	return out, nil
+}
+
+// compareSearch runs each query on talkdex and then on FTS5, after a
+// warm-up on both, and summarises the timings overall and by kind.
+func compareSearch(ctx context.Context, b *Built, queries []MixedQuery) (SearchComparison, error) {
+	var cmp SearchComparison
+	perKind := map[string][2][]time.Duration{}
+	var ours, theirs []time.Duration
+	for i, q := range queries {
+		started := time.Now()
+		res, err := b.Catalog.SearchTalks(ctx, q.request(catalog.DefaultPerPage))
+		if err != nil {
+			return cmp, fmt.Errorf("talkdex search %q: %w", q.Text, err)
+		}
+		tookOurs := time.Since(started)
+		started = time.Now()
+		fres, err := b.FTS5.Search(ctx, sqlite.FTS5Query{
+			Text: q.Text, Series: q.Series, Year: q.Year, Limit: catalog.DefaultPerPage,
+			Highlight: true, Facets: true,
+		})
+		if err != nil {
+			return cmp, fmt.Errorf("FTS5 search %q: %w", q.Text, err)
+		}
+		tookTheirs := time.Since(started)
+		if i < warmups {
+			continue
+		}
+		if res.Total == 0 {
+			cmp.TalkdexEmpty++
+		}
+		if len(fres.Hits) == 0 {
+			cmp.FTS5Empty++
+		}
+		ours, theirs = append(ours, tookOurs), append(theirs, tookTheirs)
+		k := perKind[q.Kind]
+		k[0], k[1] = append(k[0], tookOurs), append(k[1], tookTheirs)
+		perKind[q.Kind] = k
+	}
+	cmp.Talkdex, cmp.FTS5 = summarize(ours), summarize(theirs)
+	cmp.P50Ratio = ratio(cmp.Talkdex.P50MS, cmp.FTS5.P50MS)
+	cmp.P99Ratio = ratio(cmp.Talkdex.P99MS, cmp.FTS5.P99MS)
+	for _, kind := range MixKinds() {
+		if k, ok := perKind[kind]; ok {
+			cmp.ByKind = append(cmp.ByKind, KindLatency{Kind: kind, Talkdex: summarize(k[0]), FTS5: summarize(k[1])})
+		}
+	}
+	return cmp, nil
+}
