@@ -247,8 +247,10 @@ func isReadError(err error) bool {
 	if errors.As(err, &syntax) || errors.As(err, &typ) {
 		return false
 	}
-	// A value cut off by the end of input is bad JSON, not a failed read.
-	return !errors.Is(err, io.ErrUnexpectedEOF)
+	// A value cut off by the end of input is bad JSON, not a failed read:
+	// inside an array that ends early ("[{…},") the decoder reports a bare
+	// io.EOF, mid-value io.ErrUnexpectedEOF.
+	return !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF)
 }
 
 // describeJSONError words a decoding error for a skip reason, in terms of

@@ -828,8 +828,11 @@ func nogClockText(clock string) string {
 }
 
 // nogCellText is an element's text with <br> read as a line break, so that
-// "A,<br>B" stays two names.
+// "A,<br>B" stays two names. A missing cell (a short row) has no text.
 func nogCellText(s *goquery.Selection) string {
+	if s == nil {
+		return ""
+	}
 	c := s.Clone()
 	c.Find("br").ReplaceWithHtml("\n")
 	return catalog.CleanText(c.Text())
