@@ -254,19 +254,52 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 	if !ok {
 		return orQuery(alts)
 	}
+	// Corrections and completions are matched where they help most, in
+	// one analysis: each is a clause of its own, and every field and
+	// language multiplies what a search must walk.
+	near := expansionTargets(targets)
 	for _, fix := range c.words.corrections(word, typoEdits(word)) {
-		if q := c.match(targets, fix.term, false, typoBoost/float64(fix.edits)); q != nil {
+		if q := c.matchPrimary(near, fix.term, typoBoost/float64(fix.edits)); q != nil {
 			alts = append(alts, q)
 		}
 	}
-	if last && c.partial && utf8Len(word) >= minCompletionRunes {
+	if last && c.partial && utf8Len(word) >= minCompletionRunes && c.words.count(word) < completeWordTalks {
 		for _, w := range c.words.completions(word) {
 			if w.term == word {
 				continue
 			}
-			if q := c.match(targets, w.term, false, completionBoost); q != nil {
+			if q := c.matchPrimary(near, w.term, completionBoost); q != nil {
 				alts = append(alts, q)
 			}
+		}
+	}
+	return orQuery(alts)
+}
+
+// expansionTargets keeps the fields a typo correction or a completion is
+// worth looking for: the title, the people, the tags and the abstract.
+func expansionTargets(targets []textTarget) []textTarget {
+	var out []textTarget
+	for _, t := range targets {
+		switch t.field {
+		case fieldTitle, fieldSpeakers, fieldTags, fieldMyTags, fieldAbstract:
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return targets // a field clause (note:, series:) keeps its field
+	}
+	return out
+}
+
+// matchPrimary is match with one analysis per field: the default
+// language's for prose. Corrections and completions come from the
+// unstemmed word list, so they need no per-language variants.
+func (c *compiler) matchPrimary(targets []textTarget, text string, boost float64) query.Query {
+	var alts []query.Query
+	for _, t := range targets {
+		if names := c.analyzersFor(t, text); len(names) > 0 {
+			alts = append(alts, matchText(t.field, names[0], text, false, t.boost*boost))
 		}
 	}
 	return orQuery(alts)

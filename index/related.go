@@ -88,7 +88,7 @@ func (ix *Index) Related(ctx context.Context, t *catalog.Talk, n int) ([]int64, 
 	}
 	top := query.NewBooleanQuery([]query.Query{query.NewDisjunctionQuery(alts)}, nil, exclude)
 	sr := bleve.NewSearchRequestOptions(top, n, 0, false)
-	sr.SortByCustom(sortOrder(catalog.SortRelevance))
+	sr.SortByCustom(sortOrder(catalog.SortRelevance, true))
 	res, err := ix.bi.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("related talks of %d: %w", t.ID, err)

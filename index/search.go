@@ -60,7 +60,7 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 	}
 
 	sr := bleve.NewSearchRequestOptions(top, perPage, (page-1)*perPage, false)
-	sr.SortByCustom(sortOrder(req.Sort))
+	sr.SortByCustom(sortOrder(req.Sort, hasText))
 	gen := ix.facets.generation()
 	key := facetKey(clauses, partial, req.Filter)
 	facets, cached := ix.facets.get(key)
@@ -153,7 +153,13 @@ func safeFragment(f string) bool {
 // last in both date directions. Remaining ties fall back to Bleve's natural
 // index order, which is stable for a given index state, so pages do not
 // overlap; sorting by document id instead would load every hit's id.
-func sortOrder(sort string) search.SortOrder {
+//
+// Relevance with text to score sorts by score alone: a second key would
+// make Bleve read a doc value for every hit, a third of a search's time,
+// to order the rare equal scores. The caller orders equal scores newest
+// first on the page it shows (see catalog.SortTiesNewest). Without text
+// every score is equal, and relevance is newest first.
+func sortOrder(sort string, hasText bool) search.SortOrder {
 	score := &search.SortScore{Desc: true}
 	newest := &search.SortField{Field: fieldStart, Type: search.SortFieldAsString, Desc: true, Missing: search.SortFieldMissingLast}
 	oldest := &search.SortField{Field: fieldStart, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}
@@ -169,7 +175,10 @@ func sortOrder(sort string) search.SortOrder {
 	case catalog.SortRating:
 		return search.SortOrder{rating, score, newest}
 	default:
-		return search.SortOrder{score, newest}
+		if hasText {
+			return search.SortOrder{score}
+		}
+		return search.SortOrder{newest, score}
 	}
 }
 

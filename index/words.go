@@ -20,10 +20,18 @@ const (
 	// two-letter prefix may have thousands of completions, read in
 	// alphabetical order, of which only the first maxDictScan compete.
 	maxDictScan = 2000
+	// completeWordTalks is how many talks must have the last word as typed
+	// for it to count as finished: its completions are then left out, as
+	// they would cost a clause each and mostly find what it finds.
+	completeWordTalks = 3
 	// typoDominance is how many times more talks a neighbour of a word
 	// the index does have must be in to count as the word meant: "nznog"
 	// is a real series next to the commoner "nanog", and must not find it.
 	typoDominance = 20
+	// commonWord is how many talks make a word too common to be a typo:
+	// a correction would need typoDominance times as many, which no word
+	// of a talk catalog has, so the dictionary is not even searched.
+	commonWord = 50
 )
 
 // dictWord is a word of fieldWords' dictionary: how many talks have it and
@@ -43,15 +51,18 @@ type wordSource interface {
 	// completions returns up to maxCompletions words starting with prefix,
 	// most used first.
 	completions(prefix string) []dictWord
+	// count is how many talks have word.
+	count(word string) uint64
 }
 
 // dictionary is a wordSource over one index snapshot. Lookup errors only
 // cost suggestions, so they are remembered for the caller rather than
 // failing the search halfway through compiling it.
 type dictionary struct {
-	ctx context.Context
-	r   bleveindex.IndexReader
-	err error
+	ctx    context.Context
+	r      bleveindex.IndexReader
+	err    error
+	counts map[string]uint64 // count's answers for this query
 }
 
 func (d *dictionary) fail(err error) {
@@ -62,13 +73,20 @@ func (d *dictionary) fail(err error) {
 
 // count is how many talks have word.
 func (d *dictionary) count(word string) uint64 {
+	if n, ok := d.counts[word]; ok {
+		return n
+	}
 	tfr, err := d.r.TermFieldReader(d.ctx, []byte(word), fieldWords, false, false, false)
 	if err != nil {
 		d.fail(fmt.Errorf("count %q: %w", word, err))
 		return 0
 	}
 	defer tfr.Close()
-	return tfr.Count()
+	if d.counts == nil {
+		d.counts = map[string]uint64{}
+	}
+	d.counts[word] = tfr.Count()
+	return d.counts[word]
 }
 
 func (d *dictionary) corrections(word string, edits int) []dictWord {
@@ -79,12 +97,15 @@ func (d *dictionary) corrections(word string, edits int) []dictWord {
 	if !ok {
 		return nil
 	}
+	own := d.count(word)
+	if own >= commonWord {
+		return nil
+	}
 	fd, err := fuzzy.FieldDictFuzzy(fieldWords, word, edits, "")
 	if err != nil {
 		d.fail(fmt.Errorf("words near %q: %w", word, err))
 		return nil
 	}
-	own := d.count(word)
 	var found []dictWord
 	d.scan(fd, func(e *bleveindex.DictEntry) {
 		if e.Term != word && (own == 0 || e.Count >= typoDominance*own) {

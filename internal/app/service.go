@@ -42,6 +42,9 @@ func (c *Catalog) SearchTalks(ctx context.Context, req catalog.SearchRequest) (*
 		}
 	}
 	res.Hits = hits
+	if req.Sort == catalog.SortRelevance {
+		catalog.SortTiesNewest(res.Hits)
+	}
 	return res, nil
 }
 

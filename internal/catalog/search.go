@@ -1,6 +1,10 @@
 package catalog
 
-import "time"
+import (
+	"cmp"
+	"slices"
+	"time"
+)
 
 // Sort orders for search results.
 const (
@@ -144,4 +148,28 @@ type SearchResult struct {
 	DidYouMean string `json:"did_you_mean,omitempty"`
 	// Took is the wall time of the search, for logs and benchmarks.
 	Took time.Duration `json:"-"`
+}
+
+// SortTiesNewest orders hits of equal score newest first (talks without a
+// start last), keeping the order of everything else. The index sorts by
+// score alone; this is the tie-break of relevance order, applied to the
+// page shown.
+func SortTiesNewest(hits []SearchHit) {
+	slices.SortStableFunc(hits, func(a, b SearchHit) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 || a.Talk == nil || b.Talk == nil {
+			return c
+		}
+		switch at, bt := a.Talk.Start, b.Talk.Start; {
+		case at.Equal(bt):
+			return 0
+		case at.IsZero():
+			return 1
+		case bt.IsZero():
+			return -1
+		case at.After(bt):
+			return -1
+		default:
+			return 1
+		}
+	})
 }
