@@ -263,7 +263,7 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 			alts = append(alts, q)
 		}
 	}
-	if last && c.partial && utf8Len(word) >= minCompletionRunes && c.words.count(word) < completeWordTalks {
+	if last && c.partial && utf8Len(word) >= minCompletionRunes && c.words.count(word) < commonWord {
 		for _, w := range c.words.completions(word) {
 			if w.term == word {
 				continue

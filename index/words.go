@@ -20,17 +20,15 @@ const (
 	// two-letter prefix may have thousands of completions, read in
 	// alphabetical order, of which only the first maxDictScan compete.
 	maxDictScan = 2000
-	// completeWordTalks is how many talks must have the last word as typed
-	// for it to count as finished: its completions are then left out, as
-	// they would cost a clause each and mostly find what it finds.
-	completeWordTalks = 3
 	// typoDominance is how many times more talks a neighbour of a word
 	// the index does have must be in to count as the word meant: "nznog"
 	// is a real series next to the commoner "nanog", and must not find it.
 	typoDominance = 20
-	// commonWord is how many talks make a word too common to be a typo:
-	// a correction would need typoDominance times as many, which no word
-	// of a talk catalog has, so the dictionary is not even searched.
+	// commonWord is how many talks make a word too common to be a typo (a
+	// correction would need typoDominance times as many, which no word of a
+	// talk catalog has, so the dictionary is not even searched) or to be
+	// unfinished as the last word typed (its completions, a clause each,
+	// would mostly find what it finds).
 	commonWord = 50
 )
 
