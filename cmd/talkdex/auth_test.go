@@ -48,6 +48,12 @@ func TestServeBeyondLoopbackNeedsToken(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "refusing to serve") || !strings.Contains(r.stderr, "talkdex token") {
 		t.Fatalf("serve without a token: exit %d, %q", r.code, r.stderr)
 	}
+	for _, proxied := range [][]string{{"--trust-proxy", "127.0.0.1/32"}, {"--allow-host", "talks.example.com"}} {
+		r := talkdex(t, dir, "", append([]string{"serve", "--addr", "127.0.0.1:" + itoaInt(port)}, proxied...)...)
+		if r.code != 1 || !strings.Contains(r.stderr, "refusing to serve") {
+			t.Errorf("serve on loopback behind a proxy (%v) without a token: exit %d, %q", proxied, r.code, r.stderr)
+		}
+	}
 	if r := talkdex(t, dir, "", "serve", "--read-access", "token"); r.code != 2 {
 		t.Errorf("--read-access token on loopback: exit %d, want a usage error", r.code)
 	}

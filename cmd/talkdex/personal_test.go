@@ -185,3 +185,24 @@ func TestSavedSearchesCLI(t *testing.T) {
 		t.Errorf("a deleted search still runs")
 	}
 }
+
+// TestRestoreOverADamagedDatabase: a damaged database is the main reason
+// to restore; restore keeps its files and installs the backup.
+func TestRestoreOverADamagedDatabase(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, dir, "import", "testdata/talks.jsonl")
+	backup := filepath.Join(t.TempDir(), "good.db")
+	mustRun(t, dir, "backup", backup)
+	if err := os.WriteFile(filepath.Join(dir, "talkdex.db"), []byte(strings.Repeat("garbage ", 4096)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, "talkdex.db-wal"))
+	os.Remove(filepath.Join(dir, "talkdex.db-shm"))
+	mustRun(t, dir, "restore", backup)
+	if res := searchJSON(t, dir, "reflector"); res.Total != 1 {
+		t.Errorf("after restoring over a damaged database: %d hits", res.Total)
+	}
+	if copies, _ := filepath.Glob(filepath.Join(dir, "talkdex.db.before-restore-*")); len(copies) == 0 {
+		t.Errorf("the damaged database was not kept")
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -42,7 +41,6 @@ catalog of real NOG talks; it is deleted when the server stops.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			limitMemory(c.getenv)
 			if demoMode {
 				if c.dataDir != "" {
 					return usagef("--demo uses a temporary data directory; drop --data")
@@ -53,6 +51,16 @@ catalog of real NOG talks; it is deleted when the server stops.`,
 				}
 				defer os.RemoveAll(dir)
 				c.dataDir = dir
+			}
+			// The guard is settled before the catalog opens, so that a
+			// server that may not start touches nothing.
+			cfg := server.Config{Addr: addr, AllowedHosts: allowedHosts, TrustedProxies: trustedProxies}
+			dir, err := c.resolveDataDir()
+			if err != nil {
+				return err
+			}
+			if err := c.guardServer(&cfg, dir, readAccess); err != nil {
+				return err
 			}
 			// A server starts at once whatever state its index is in: a
 			// damaged or outdated index is rebuilt in the background while
@@ -72,10 +80,6 @@ catalog of real NOG talks; it is deleted when the server stops.`,
 					return err
 				}
 				logger.Info("demo catalog loaded", "talks", report.Inserted, "dir", cat.Dir())
-			}
-			cfg := server.Config{Addr: addr, AllowedHosts: allowedHosts, TrustedProxies: trustedProxies}
-			if err := c.guardServer(&cfg, cat.Dir(), readAccess); err != nil {
-				return err
 			}
 			srv, err := server.New(cfg, cat, logger)
 			if err != nil {
@@ -142,9 +146,11 @@ func (c *cli) guardServer(cfg *server.Config, dir, readAccess string) error {
 	if readAccess != readPublic && readAccess != readToken {
 		return usagef("--read-access %q: use %s or %s", readAccess, readPublic, readToken)
 	}
-	if isLoopbackAddr(cfg.Addr) {
+	// A loopback server behind a reverse proxy (--trust-proxy, or a public
+	// name in --allow-host) is reached from the network all the same.
+	if isLoopbackAddr(cfg.Addr) && !reachedThroughProxy(cfg) {
 		if readAccess == readToken {
-			return usagef("--read-access token needs an address beyond loopback; on loopback the server needs no login")
+			return usagef("--read-access token needs an address beyond loopback (or a proxy: --trust-proxy); on loopback the server needs no login")
 		}
 		return nil
 	}
@@ -153,11 +159,26 @@ func (c *cli) guardServer(cfg *server.Config, dir, readAccess string) error {
 		return err
 	}
 	if token == "" {
-		return catalog.Errorf(catalog.EUNAUTHORIZED, "refusing to serve on %s without a token: anyone on the network could change your ratings and notes; run 'talkdex token' first", cfg.Addr)
+		return catalog.Errorf(catalog.EUNAUTHORIZED, "refusing to serve on %s (or through a proxy) without a token: anyone on the network could change your ratings and notes; run 'talkdex token' first", cfg.Addr)
 	}
 	cfg.TokenFile = filepath.Join(dir, app.TokenFile)
 	cfg.ReadNeedsToken = readAccess == readToken
 	return nil
+}
+
+// reachedThroughProxy reports whether a server is set up to be reached
+// through a reverse proxy: trusted proxy ranges, or a host name other than
+// this machine's own among the allowed hosts.
+func reachedThroughProxy(cfg *server.Config) bool {
+	if len(cfg.TrustedProxies) > 0 {
+		return true
+	}
+	for _, h := range cfg.AllowedHosts {
+		if !isLoopbackAddr(h) && !isLoopbackAddr(net.JoinHostPort(h, "0")) {
+			return true
+		}
+	}
+	return false
 }
 
 // isLoopbackAddr reports whether a listen address reaches this machine
@@ -172,16 +193,4 @@ func isLoopbackAddr(addr string) bool {
 	}
 	ip := net.ParseIP(strings.Trim(host, "[]"))
 	return ip != nil && ip.IsLoopback()
-}
-
-// serveMemoryLimit is the server's soft heap limit unless GOMEMLIMIT sets
-// one: the garbage collector works harder as the heap nears it instead of
-// letting it grow to twice the live data, which is what held a 100k-talk
-// server's memory above 300 MB. It is soft: a larger catalog may exceed it.
-const serveMemoryLimit = 200 << 20
-
-func limitMemory(getenv func(string) string) {
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(serveMemoryLimit)
-	}
 }

@@ -64,16 +64,8 @@ func restoreLocked(ctx context.Context, dir, backup string) (*RestoreReport, err
 	dbPath := filepath.Join(dir, DatabaseFile)
 	if _, err := os.Stat(dbPath); err == nil {
 		report.SafetyCopy = dbPath + ".before-restore-" + time.Now().UTC().Format("20060102T150405Z")
-		store, err := sqlite.Open(ctx, dbPath)
-		if err != nil {
-			return nil, fmt.Errorf("open current database for its safety copy: %w", err)
-		}
-		err = store.Backup(ctx, report.SafetyCopy)
-		if cerr := store.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return nil, fmt.Errorf("keep a copy of the current database: %w", err)
+		if err := keepSafetyCopy(ctx, dbPath, report.SafetyCopy); err != nil {
+			return nil, err
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("restore: %w", err)
@@ -100,6 +92,46 @@ func restoreLocked(ctx context.Context, dir, backup string) (*RestoreReport, err
 		return nil, fmt.Errorf("restore: remove the old index: %w", err)
 	}
 	return report, nil
+}
+
+// keepSafetyCopy keeps the database a restore replaces: a consistent copy
+// through SQLite when it opens, else (a damaged database, the very reason to
+// restore) its files as they are.
+func keepSafetyCopy(ctx context.Context, dbPath, copyPath string) error {
+	store, err := sqlite.Open(ctx, dbPath)
+	if err == nil {
+		err = store.Backup(ctx, copyPath)
+		if cerr := store.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("keep a copy of the current database: %w", err)
+		}
+		return nil
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := copyFile(dbPath+suffix, copyPath+suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("keep a copy of the current (unreadable) database: %w", err)
+		}
+	}
+	return nil
+}
+
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
 }
 
 // stageBackup copies the backup into the data dir (so the final rename is

@@ -87,12 +87,13 @@ func (ts *tokenSource) get() string {
 // token or in the cookie /login sets. Comparisons take constant time.
 func (s *Server) authorized(req *http.Request) bool {
 	want := []byte(s.tokens.get())
+	// Another scheme (a proxy's Basic auth) is not ours to judge; the
+	// cookie may still sign the browser in.
 	if h := req.Header.Get(echo.HeaderAuthorization); h != "" {
 		scheme, token, ok := strings.Cut(h, " ")
 		if ok && strings.EqualFold(scheme, "Bearer") {
 			return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), want) == 1
 		}
-		return false
 	}
 	if c, err := req.Cookie(authCookie); err == nil {
 		return subtle.ConstantTimeCompare([]byte(c.Value), want) == 1

@@ -533,13 +533,9 @@ func (s *Server) formSaveSearch(c echo.Context) error {
 }
 
 func (s *Server) formDeleteSavedSearch(c echo.Context) error {
-	name := c.Param("name")
-	// echo routes on the raw path when the request's escaping differs
-	// from Go's own; the parameter is then still escaped.
-	if c.Request().URL.RawPath != "" {
-		if u, err := url.PathUnescape(name); err == nil {
-			name = u
-		}
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
 	}
 	if err := s.svc.DeleteSavedSearch(c.Request().Context(), name); err != nil {
 		return err

@@ -294,3 +294,19 @@ func describeType(t reflect.Type) string {
 		return fmt.Sprintf("of type %s", t)
 	}
 }
+
+// pathParam is a path parameter as the client meant it. echo unescapes
+// parameters when it routes on the decoded path, but routes on the raw one
+// (and leaves parameters escaped) when the request's escaping differs from
+// Go's own, as with "what's%20new" from a browser's encodeURIComponent.
+func pathParam(c echo.Context, name string) (string, error) {
+	v := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return v, nil
+	}
+	u, err := url.PathUnescape(v)
+	if err != nil {
+		return "", catalogInvalid("%s %q is not a valid path segment", name, v)
+	}
+	return u, nil
+}

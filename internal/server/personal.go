@@ -89,8 +89,11 @@ func (s *Server) apiRemoveTag(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// echo has already unescaped the path parameter ("to%20share").
-	if err := s.svc.RemoveMyTags(c.Request().Context(), id, []string{c.Param("tag")}); err != nil {
+	tag, err := pathParam(c, "tag")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.RemoveMyTags(c.Request().Context(), id, []string{tag}); err != nil {
 		return fmt.Errorf("untag talk %d: %w", id, err)
 	}
 	return s.respondTalk(c, id)
@@ -159,7 +162,11 @@ func (s *Server) apiListSavedSearches(c echo.Context) error {
 }
 
 func (s *Server) apiGetSavedSearch(c echo.Context) error {
-	ss, err := s.svc.FindSavedSearch(c.Request().Context(), c.Param("name"))
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	ss, err := s.svc.FindSavedSearch(c.Request().Context(), name)
 	if err != nil {
 		return err
 	}
@@ -195,7 +202,10 @@ func (s *Server) apiCreateSavedSearch(c echo.Context) error {
 }
 
 func (s *Server) apiUpdateSavedSearch(c echo.Context) error {
-	name := c.Param("name")
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
 	ss, err := decodeSavedSearch(c, name)
 	if err != nil {
 		return err
@@ -207,7 +217,11 @@ func (s *Server) apiUpdateSavedSearch(c echo.Context) error {
 }
 
 func (s *Server) apiDeleteSavedSearch(c echo.Context) error {
-	if err := s.svc.DeleteSavedSearch(c.Request().Context(), c.Param("name")); err != nil {
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeleteSavedSearch(c.Request().Context(), name); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -217,7 +231,11 @@ func (s *Server) apiDeleteSavedSearch(c echo.Context) error {
 // GET /talks.
 func (s *Server) apiSavedSearchTalks(c echo.Context) error {
 	ctx := c.Request().Context()
-	ss, err := s.svc.FindSavedSearch(ctx, c.Param("name"))
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	ss, err := s.svc.FindSavedSearch(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -249,7 +267,11 @@ func (s *Server) apiSavedSearchTalks(c echo.Context) error {
 // the latest additions to the catalog first.
 func (s *Server) savedSearchFeed(c echo.Context) error {
 	ctx := c.Request().Context()
-	ss, err := s.svc.FindSavedSearch(ctx, c.Param("name"))
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return err
+	}
+	ss, err := s.svc.FindSavedSearch(ctx, name)
 	if err != nil {
 		return err
 	}

@@ -25,8 +25,9 @@ func CheckBackup(ctx context.Context, path string) error {
 	if !info.Mode().IsRegular() {
 		return catalog.Errorf(catalog.EINVALID, "backup %s is not a file", path)
 	}
-	if strings.ContainsAny(path, "?#") {
-		return catalog.Errorf(catalog.EINVALID, "backup path %q must not contain '?' or '#'", path)
+	// The path goes into a file: URI, where these would be read as syntax.
+	if strings.ContainsAny(path, "?#%") {
+		return catalog.Errorf(catalog.EINVALID, "backup path %q must not contain '?', '#' or '%%'", path)
 	}
 	db, err := sql.Open(driverName, "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
