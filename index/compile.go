@@ -230,16 +230,31 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 	targets := prefixTargets(cl.field)
 	words := synonymWords(cl.text)
 	isEntry := c.syn != nil && c.syn.has(words)
-	// A word some language drops as a stop word cannot be required of the
-	// talks in that language; curated synonyms ("te") are never dropped.
-	if !isEntry && c.dropsAnywhere(targets, cl.text) {
-		return nil
+	// A word another language drops as a stop word ("die", "que") cannot be
+	// required of the talks in that language: they pass the clause as they
+	// are, while talks in other languages must have the word. An English
+	// stop word is dropped; curated synonyms ("te") never are.
+	var dropping []string
+	if !isEntry {
+		var all bool
+		if dropping, all = c.droppingLanguages(targets, cl.text); all {
+			return nil
+		}
 	}
 	exact := c.match(targets, cl.text, cl.phrase, 1)
 	if exact == nil {
 		return nil
 	}
 	alts := []query.Query{exact}
+	if !cl.exclude {
+		for _, code := range dropping {
+			// Scored as nothing: passing the clause is not matching it.
+			tq := query.NewTermQuery(code)
+			tq.SetField(fieldLang)
+			tq.SetBoost(0)
+			alts = append(alts, tq)
+		}
+	}
 	if isEntry {
 		for _, alt := range c.syn.of(words) {
 			if q := c.match(targets, alt, strings.Contains(alt, " "), synonymWeight(alt)); q != nil {
@@ -354,23 +369,36 @@ func (c *compiler) analyzersFor(t textTarget, text string) []string {
 	return names
 }
 
-// dropsAnywhere reports whether text is lost to analysis where it counts:
-// in any language's analysis of a prose target, or in the only target of a
-// field clause (speaker:, tag:, ...). For a bare word the name fields do not
+// droppingLanguages lists the languages whose analysis of the prose
+// targets loses text (a stop word of theirs); all reports that text does
+// not count: English drops it, or the one target of a field clause
+// (speaker:, tag:, ...) does. For a bare word the name fields do not
 // decide: they keep every word.
-func (c *compiler) dropsAnywhere(targets []textTarget, text string) bool {
+func (c *compiler) droppingLanguages(targets []textTarget, text string) (codes []string, all bool) {
+	prose := false
 	for _, t := range targets {
 		if t.prose {
-			for _, l := range languages() {
-				if len(c.analyze(l.analyzer, text)) == 0 {
-					return true
-				}
-			}
+			prose = true
 		} else if len(targets) == 1 && len(c.analyze(c.m.AnalyzerNameForPath(t.field), text)) == 0 {
-			return true
+			return nil, true
 		}
 	}
-	return false
+	if !prose {
+		return nil, false
+	}
+	for _, l := range languages() {
+		if len(c.analyze(l.analyzer, text)) == 0 {
+			// Most queries are typed in English: an English stop word
+			// ("the", "of") is noise in every language.
+			if l.code == defaultLanguage {
+				return nil, true
+			}
+			codes = append(codes, l.code)
+		}
+	}
+	// A letter that some language drops is noise to all: keeping it would
+	// narrow a search being typed ("s") to that language's talks.
+	return codes, len(codes) == len(languages()) || (len(codes) > 0 && utf8Len(strings.TrimSpace(text)) == 1)
 }
 
 func (c *compiler) analyze(analyzer, text string) []string {

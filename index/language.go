@@ -107,19 +107,29 @@ func detectionText(t *catalog.Talk) string {
 	return text[:cut]
 }
 
-// stopWords are a few of each language's most common words, chosen to be
-// rare in the other four.
+// stopWords maps a few of each language's most common words to the
+// language. A word on two lists ("que", "das") tells nothing and is left
+// out, so no decision depends on which list came last.
 func stopWords() map[string]string {
+	lists := []struct{ code, words string }{
+		{"en", "the and of to is with for this that how are we our from on be"},
+		{"de", "der die das und ist mit für wir ein eine nicht auch auf den dem wie"},
+		{"es", "el los las del una con para por que es como más son sobre"},
+		{"pt", "o os as do da dos das uma com para não que como são sobre em"},
+		{"fr", "le les des une avec pour est dans que sur nous comment sont du"},
+	}
+	seen := map[string]int{}
+	for _, l := range lists {
+		for _, w := range strings.Fields(l.words) {
+			seen[w]++
+		}
+	}
 	words := map[string]string{}
-	for code, list := range map[string]string{
-		"en": "the and of to is with for this that how are we our from on be",
-		"de": "der die das und ist mit für wir ein eine nicht auch auf den dem wie",
-		"es": "el los las del una con para por que es como más son sobre",
-		"pt": "o os as do da dos das uma com para não que como são sobre em",
-		"fr": "le les des une avec pour est dans que sur nous comment sont du",
-	} {
-		for _, w := range strings.Fields(list) {
-			words[w] = code
+	for _, l := range lists {
+		for _, w := range strings.Fields(l.words) {
+			if seen[w] == 1 {
+				words[w] = l.code
+			}
 		}
 	}
 	return words
@@ -137,10 +147,10 @@ func stopWordLanguage(text string) (string, bool) {
 		}
 	}
 	best, second, code := 0, 0, ""
-	for c, n := range counts {
-		switch {
+	for _, l := range languages() { // a fixed order: ties decide the same way every run
+		switch n := counts[l.code]; {
 		case n > best:
-			best, second, code = n, best, c
+			best, second, code = n, best, l.code
 		case n > second:
 			second = n
 		}
