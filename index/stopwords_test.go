@@ -22,7 +22,7 @@ func TestForeignStopWords(t *testing.T) {
 		query string
 		want  []int64
 	}{
-		{`"die"`, []int64{1, 3}},   // English talks need the word; the German one passes
+		{`"die"`, []int64{1, 3}},    // English talks need the word; the German one passes
 		{"bgp -die", []int64{2, 4}}, // the exclusion is not ignored
 		{"the bgp", []int64{2, 4}},  // "the" is noise
 	}
