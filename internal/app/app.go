@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/talkdex/talkdex/index"
 	"github.com/talkdex/talkdex/internal/catalog"
@@ -52,7 +53,7 @@ type Catalog struct {
 
 	rebuild       rebuilder
 	completions   completions
-	suggestCancel context.CancelFunc
+	suggestCancel atomic.Pointer[context.CancelFunc]
 
 	// syncMu serialises outbox draining and rebuilds, so that two batches
 	// never apply the same changes out of order.
@@ -99,7 +100,9 @@ func OpenWith(ctx context.Context, dir string, logger *slog.Logger, opts Options
 		c.Close()
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	c.startSuggest()
+	if opts.Completions {
+		c.startSuggest()
+	}
 	if opts.BackgroundRebuild {
 		reason, err := c.rebuildReason(ctx)
 		if err != nil {
@@ -189,8 +192,8 @@ func (c *Catalog) catchUp(ctx context.Context) error {
 
 // Close releases the store, the index and the lock.
 func (c *Catalog) Close() error {
-	if c.suggestCancel != nil {
-		c.suggestCancel()
+	if cancel := c.suggestCancel.Load(); cancel != nil {
+		(*cancel)()
 	}
 	c.stopRebuild()
 	var errs []error
@@ -295,8 +298,11 @@ func (c *Catalog) Reindex(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("rebuild index: %w", err)
 	}
-	// The completion index is derived the same way; a reindex refreshes it.
-	c.buildSuggest(ctx)
+	// The completion index is derived the same way; a reindex refreshes it
+	// (once one was built: a CLI reindex needs none).
+	if c.completions.started.Load() {
+		c.buildSuggest(ctx)
+	}
 	return c.Sync(ctx)
 }
 

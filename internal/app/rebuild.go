@@ -23,6 +23,9 @@ type Options struct {
 	// A server wants this: it starts in well under its 2 s budget whatever
 	// state the index is in. Without it Open rebuilds before returning.
 	BackgroundRebuild bool
+	// Completions builds the as-you-type completion index in the
+	// background at once; otherwise the first Suggest starts it.
+	Completions bool
 
 	// holdRebuild, set only by tests, runs before a background rebuild
 	// starts, so that a test can look at the catalog meanwhile.
