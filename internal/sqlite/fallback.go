@@ -16,7 +16,8 @@ import (
 // search index is being rebuilt: every word must appear (as a substring,
 // case-insensitively for ASCII) in the talk's title, abstract, speakers,
 // note, tags, series or event; -word excludes; "a phrase" is one substring;
-// field:word limits a word to that field. Filters and sorts are those of
+// field:word limits a word to that field; A OR B takes either; year: and
+// rating: take numbers and ranges. Filters and sorts are those of
 // the index; relevance sorts newest first, as nothing is scored. It returns
 // no facets or highlights, and marks the result degraded.
 func (s *Store) SearchFallback(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error) {
@@ -29,8 +30,8 @@ func (s *Store) SearchFallback(ctx context.Context, req catalog.SearchRequest) (
 		return nil, err
 	}
 	var w whereBuilder
-	for _, t := range terms {
-		w.term(t)
+	for _, group := range orGroups(terms) {
+		w.group(group)
 	}
 	w.filter(req.Filter)
 
@@ -89,22 +90,31 @@ func fallbackOrder(sort string) string {
 	}
 }
 
-// fallbackTerm is one word or phrase of a degraded search.
+// fallbackTerm is one word or phrase of a degraded search, or a year or
+// rating range.
 type fallbackTerm struct {
 	exclude bool
+	or      bool   // joined to the term before by OR
 	field   string // "" for any text field
 	text    string
+	lo, hi  int // the range of a year: or rating: term
 }
 
-// fallbackFields are the field prefixes the degraded search understands;
-// the index's others (year:, rating:) are ignored rather than guessed at.
-var fallbackFields = map[string]bool{"title": true, "speaker": true, "abstract": true, "note": true,
-	"tag": true, "mytag": true, "series": true, "event": true}
+// isFallbackField reports the field prefixes the degraded search
+// understands: those of the index's query syntax.
+func isFallbackField(name string) bool {
+	switch name {
+	case "title", "speaker", "abstract", "note", "tag", "mytag", "series", "event", "year", "rating":
+		return true
+	}
+	return false
+}
 
 // fallbackTerms splits a query the way the index's parser does, loosely: it
 // only needs words, phrases, exclusions and field prefixes.
 func fallbackTerms(q string) ([]fallbackTerm, error) {
 	var terms []fallbackTerm
+	or := false
 	rs := []rune(q)
 	for i := 0; i < len(rs); {
 		if unicode.IsSpace(rs[i]) {
@@ -120,7 +130,7 @@ func fallbackTerms(q string) ([]fallbackTerm, error) {
 		for i < len(rs) && rs[i] != ':' && rs[i] != '"' && !unicode.IsSpace(rs[i]) {
 			i++
 		}
-		if i < len(rs) && rs[i] == ':' && fallbackFields[strings.ToLower(string(rs[start:i]))] {
+		if i < len(rs) && rs[i] == ':' && isFallbackField(strings.ToLower(string(rs[start:i]))) {
 			t.field = strings.ToLower(string(rs[start:i]))
 			i++
 		} else {
@@ -143,11 +153,77 @@ func fallbackTerms(q string) ([]fallbackTerm, error) {
 			}
 			t.text = string(rs[start:i])
 		}
-		if t.text = strings.TrimSpace(t.text); t.text != "" && !strings.EqualFold(t.text, "OR") {
+		t.text = strings.TrimSpace(t.text)
+		switch {
+		case t.text == "":
+		case t.text == "OR" && t.field == "" && !t.exclude:
+			or = len(terms) > 0
+		default:
+			if t.field == "year" || t.field == "rating" {
+				var ok bool
+				if t.lo, t.hi, ok = parseRange(t.text); !ok {
+					return nil, catalog.Errorf(catalog.EINVALID, "%s:%s is not a number or a range (2019, 2019..2023, >=4)", t.field, t.text)
+				}
+			}
+			t.or, or = or, false
 			terms = append(terms, t)
 		}
 	}
 	return terms, nil
+}
+
+// parseRange reads N, A..B, A.., ..B, >=N, >N, <=N or <N as an inclusive
+// range; an open end is 0 (low) or a large number (high).
+func parseRange(s string) (lo, hi int, ok bool) {
+	const open = 1 << 30
+	num := func(v string) (int, bool) {
+		n, err := strconv.Atoi(v)
+		return n, err == nil
+	}
+	switch {
+	case strings.Contains(s, ".."):
+		a, b, _ := strings.Cut(s, "..")
+		lo, hi = 0, open
+		if a != "" {
+			if lo, ok = num(a); !ok {
+				return 0, 0, false
+			}
+		}
+		if b != "" {
+			if hi, ok = num(b); !ok {
+				return 0, 0, false
+			}
+		}
+		return lo, hi, lo <= hi
+	case strings.HasPrefix(s, ">="):
+		lo, ok = num(s[2:])
+		return lo, open, ok
+	case strings.HasPrefix(s, "<="):
+		hi, ok = num(s[2:])
+		return 0, hi, ok
+	case strings.HasPrefix(s, ">"):
+		lo, ok = num(s[1:])
+		return lo + 1, open, ok
+	case strings.HasPrefix(s, "<"):
+		hi, ok = num(s[1:])
+		return 0, hi - 1, ok
+	default:
+		lo, ok = num(s)
+		return lo, lo, ok
+	}
+}
+
+// orGroups splits terms into groups joined by OR; each group must match.
+func orGroups(terms []fallbackTerm) [][]fallbackTerm {
+	var groups [][]fallbackTerm
+	for _, t := range terms {
+		if t.or && len(groups) > 0 {
+			groups[len(groups)-1] = append(groups[len(groups)-1], t)
+			continue
+		}
+		groups = append(groups, []fallbackTerm{t})
+	}
+	return groups
 }
 
 // whereBuilder collects the conditions and arguments of a degraded search.
@@ -194,22 +270,42 @@ func fieldCondition(field string) string {
 	return ""
 }
 
-func (w *whereBuilder) term(t fallbackTerm) {
-	fields := []string{t.field}
-	if t.field == "" {
-		fields = []string{"title", "abstract", "speaker", "note", "tag", "mytag", "series", "event"}
-	}
+// group adds one required condition: any of the group's terms.
+func (w *whereBuilder) group(terms []fallbackTerm) {
 	var alts []string
-	for _, f := range fields {
-		alts = append(alts, fieldCondition(f))
-		w.args = append(w.args, like(t.text))
+	for _, t := range terms {
+		alts = append(alts, w.term(t))
 	}
-	cond := "(" + strings.Join(alts, " OR ") + ")"
+	w.conds = append(w.conds, "("+strings.Join(alts, " OR ")+")")
+}
+
+// term returns one term's condition, its arguments added to w.
+func (w *whereBuilder) term(t fallbackTerm) string {
+	var cond string
+	switch t.field {
+	case "year":
+		cond = "(CASE WHEN t.year <> 0 THEN t.year ELSE e.year END) BETWEEN ? AND ?"
+		w.args = append(w.args, t.lo, t.hi)
+	case "rating":
+		cond = "COALESCE(r.stars, 0) BETWEEN ? AND ?"
+		w.args = append(w.args, t.lo, t.hi)
+	default:
+		fields := []string{t.field}
+		if t.field == "" {
+			fields = []string{"title", "abstract", "speaker", "note", "tag", "mytag", "series", "event"}
+		}
+		var alts []string
+		for _, f := range fields {
+			alts = append(alts, fieldCondition(f))
+			w.args = append(w.args, like(t.text))
+		}
+		cond = "(" + strings.Join(alts, " OR ") + ")"
+	}
 	if t.exclude {
 		// A NULL note must count as "does not contain".
 		cond = "NOT COALESCE(" + cond + ", 0)"
 	}
-	w.conds = append(w.conds, cond)
+	return cond
 }
 
 // in adds "expr IN (...)" over lower-cased values, as the index compares

@@ -59,6 +59,10 @@ func TestSearchFallback(t *testing.T) {
 		{"speaker filter", catalog.SearchRequest{Filter: catalog.TalkFilter{Speaker: []string{"ana lopez"}}}, []int64{id(1)}},
 		{"rating sort", catalog.SearchRequest{Sort: catalog.SortRating, PerPage: 1}, []int64{id(2)}},
 		{"second page", catalog.SearchRequest{PerPage: 2, Page: 2}, []int64{id(2), id(3)}},
+		{"OR", catalog.SearchRequest{Query: "evpn OR rpki"}, []int64{id(1), id(2)}},
+		{"OR next to a required word", catalog.SearchRequest{Query: "route leaks OR hijacks year:2023"}, []int64{id(2)}},
+		{"year range", catalog.SearchRequest{Query: "year:2024..2025"}, []int64{id(1), id(0)}},
+		{"rating", catalog.SearchRequest{Query: "rating:>=4"}, []int64{id(2)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,7 +86,7 @@ func TestSearchFallback(t *testing.T) {
 	if res.Total != 4 || len(res.Hits) != 2 {
 		t.Errorf("total %d with %d hits on the page", res.Total, len(res.Hits))
 	}
-	for _, q := range []string{`"unclosed`, `speaker:"open`} {
+	for _, q := range []string{`"unclosed`, `speaker:"open`, "year:soon", "rating:4..2"} {
 		if _, err := s.SearchFallback(ctx, catalog.SearchRequest{Query: q}); catalog.ErrorCode(err) != catalog.EINVALID {
 			t.Errorf("%q: %v, want EINVALID", q, err)
 		}
