@@ -140,6 +140,9 @@ func (c *cli) readPost(ctx context.Context, arg string, allowPrivate bool) (body
 	switch {
 	case arg == "-":
 		body, err = io.ReadAll(io.LimitReader(c.io.in, maxDownloadBytes+1))
+		if err == nil && len(body) > maxDownloadBytes {
+			return nil, "", "", catalog.Errorf(catalog.EINVALID, "the post on stdin is larger than %d bytes", maxDownloadBytes)
+		}
 		return body, "", "stdin", err
 	case isURL(arg):
 		fetcher, err := scrape.NewFetcher(scrape.FetcherConfig{
@@ -173,16 +176,15 @@ func (c *cli) readPost(ctx context.Context, arg string, allowPrivate bool) (body
 
 // partJSON is one line of notes import --json.
 type partJSON struct {
-	Talk            *talkRef          `json:"talk,omitempty"`
-	Confidence      *float64          `json:"confidence,omitempty"`
-	Note            string            `json:"note,omitempty"`
-	SuggestedRating int               `json:"suggested_rating,omitempty"`
-	Unmatched       string            `json:"unmatched,omitempty"`
-	Line            int               `json:"line"`
-	Reason          string            `json:"reason,omitempty"`
-	Suggestion      *talkRef          `json:"suggestion,omitempty"`
-	Missing         *missingTalkRef   `json:"missing,omitempty"`
-	Extra           map[string]string `json:"-"`
+	Talk            *talkRef        `json:"talk,omitempty"`
+	Confidence      *float64        `json:"confidence,omitempty"`
+	Note            string          `json:"note,omitempty"`
+	SuggestedRating int             `json:"suggested_rating,omitempty"`
+	Unmatched       string          `json:"unmatched,omitempty"`
+	Line            int             `json:"line"`
+	Reason          string          `json:"reason,omitempty"`
+	Suggestion      *talkRef        `json:"suggestion,omitempty"`
+	Missing         *missingTalkRef `json:"missing,omitempty"`
 }
 
 type talkRef struct {
@@ -298,18 +300,16 @@ func (c *cli) applyNotes(ctx context.Context, cat *app.Catalog, matches []notesi
 			}
 		}
 		if m.Rating > 0 && fl.acceptRatings {
-			t, err := cat.FindTalkByID(ctx, id)
+			// Never over the user's rating, nor over one they cleared.
+			ok, err := cat.SuggestRating(ctx, id, m.Rating)
 			if err != nil {
 				return err
 			}
-			if t.Rating > 0 {
+			if ok {
+				rated++
+			} else {
 				keptRating++
-				continue
 			}
-			if err := cat.SetRating(ctx, id, m.Rating); err != nil {
-				return err
-			}
-			rated++
 		}
 	}
 	fmt.Fprintf(c.io.err, "appended %d notes (%d were there already)", appended, already)

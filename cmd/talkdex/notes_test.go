@@ -89,8 +89,12 @@ func TestNotesImportExamplePost(t *testing.T) {
 	genai := idOf["Networking for GenAI Training and Inference Clusters"]
 	mustRun(t, dir, "note", fmt.Sprint(roce), "my own words first")
 	mustRun(t, dir, "rate", fmt.Sprint(genai), "3")
+	// A rating the user cleared stays cleared.
+	journey := idOf["Meta's Network Journey to Enable AI"]
+	mustRun(t, dir, "rate", fmt.Sprint(journey), "2")
+	mustRun(t, dir, "rate", "--clear", fmt.Sprint(journey))
 	r := mustRun(t, dir, "notes", "import", "--apply", "--accept-ratings", post)
-	if !strings.Contains(r.stderr, "appended 6 notes (0 were there already)") || !strings.Contains(r.stderr, "kept 1 ratings") {
+	if !strings.Contains(r.stderr, "appended 6 notes (0 were there already)") || !strings.Contains(r.stderr, "kept 2 ratings") {
 		t.Errorf("apply says %q", r.stderr)
 	}
 	if talk := showJSON(t, dir, roce); !strings.HasPrefix(talk.Note, "my own words first\n\n") || !strings.Contains(talk.Note, noteOf["Scaling RoCE Networks for AI Training"]) || talk.Rating != 5 {
@@ -98,6 +102,9 @@ func TestNotesImportExamplePost(t *testing.T) {
 	}
 	if talk := showJSON(t, dir, genai); talk.Rating != 3 {
 		t.Errorf("the user's rating 3 was overwritten with %d", talk.Rating)
+	}
+	if talk := showJSON(t, dir, journey); talk.Rating != 0 {
+		t.Errorf("a cleared rating was filled with %d", talk.Rating)
 	}
 	if hist := mustRun(t, dir, "note", "--history", fmt.Sprint(roce)).stdout; !strings.Contains(hist, "notes import: blog-notes-2023-a.txt") {
 		t.Errorf("history does not name the post:\n%s", hist)

@@ -139,3 +139,15 @@ func (c *Catalog) CreateTalk(ctx context.Context, t *catalog.Talk) (int64, error
 	}
 	return c.store.TalkIDBySourceKey(ctx, t.Source.Key)
 }
+
+// SuggestRating rates a talk only if the user never rated it nor cleared
+// its rating; it reports whether it did.
+func (c *Catalog) SuggestRating(ctx context.Context, id int64, stars int) (bool, error) {
+	rated := false
+	err := c.personal(ctx, id, func() error {
+		var err error
+		rated, err = c.store.SuggestRating(ctx, id, stars)
+		return err
+	})
+	return rated, err
+}

@@ -351,3 +351,24 @@ func (s *Store) WatchList(ctx context.Context) ([]*catalog.Talk, error) {
 	}
 	return talks, nil
 }
+
+// SuggestRating rates a talk stars only when it has never been rated and
+// its rating was never cleared: a suggestion (say, from a note's verdict)
+// must not override what the user decided. It reports whether it rated.
+func (s *Store) SuggestRating(ctx context.Context, id int64, stars int) (bool, error) {
+	if stars < catalog.MinStars || stars > catalog.MaxStars {
+		return false, catalog.Errorf(catalog.EINVALID, "rating %d is out of range %d..%d", stars, catalog.MinStars, catalog.MaxStars)
+	}
+	rated := false
+	err := s.personalWrite(ctx, id, "suggest rating", func(tx *sql.Tx, at string) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO ratings (talk_id, stars, rated_at) VALUES (?, ?, ?)
+			ON CONFLICT (talk_id) DO NOTHING`, id, stars, at)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		rated = n > 0
+		return err
+	})
+	return rated, err
+}
