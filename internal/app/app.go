@@ -94,8 +94,14 @@ func OpenWith(ctx context.Context, dir string, logger *slog.Logger, opts Options
 		c.Close()
 		return nil, fmt.Errorf("remove stale server address: %w", err)
 	}
-	// The user's own synonym sets, if any, join the curated list.
+	// The user's own synonym sets, if any, join the curated list. A broken
+	// file costs the user's sets, not the catalog: it is reported and the
+	// curated list serves alone (synonyms load before the index opens).
 	c.index, err = index.OpenWith(filepath.Join(dir, IndexDir), index.Options{SynonymsFile: filepath.Join(dir, SynonymsFile)})
+	if catalog.ErrorCode(err) == catalog.EINVALID {
+		c.logger.Warn("ignoring the data dir's synonyms file; fix it and restart", "err", err)
+		c.index, err = index.OpenWith(filepath.Join(dir, IndexDir), index.Options{})
+	}
 	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("open index: %w", err)

@@ -197,3 +197,19 @@ func TestSuggestFollowsTheCatalog(t *testing.T) {
 		t.Errorf("after an import, anycast ev: %v", got)
 	}
 }
+
+// TestBrokenSynonymsFileIsNotFatal: a malformed user synonyms file is
+// reported and skipped; the catalog opens and searches.
+func TestBrokenSynonymsFileIsNotFatal(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, SynonymsFile), []byte("onlyone\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := openWith(t, dir)
+	if _, err := c.Import(context.Background(), sliceSource(sampleTalks()), nil); err != nil {
+		t.Fatal(err)
+	}
+	if res := search(t, c, "anycast"); res.Total != 1 {
+		t.Errorf("search with a broken synonyms file: %d hits", res.Total)
+	}
+}
