@@ -10,7 +10,7 @@ import (
 const (
 	IndexReady      = "ready"      // searches use the index
 	IndexRebuilding = "rebuilding" // the index is being built; searches are answered from SQLite
-	IndexFailed     = "failed"     // the rebuild failed; searches stay on SQLite until a restart or reindex
+	IndexFailed     = "failed"     // the rebuild failed; searches stay on SQLite until a restart
 	IndexRemote     = "remote"     // another process owns the index; searches go to its API
 	IndexNone       = "none"       // opened without the index (OpenStore)
 )

@@ -1,7 +1,10 @@
 package server
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
@@ -96,9 +99,18 @@ func (s *Server) authorized(req *http.Request) bool {
 		}
 	}
 	if c, err := req.Cookie(authCookie); err == nil {
-		return subtle.ConstantTimeCompare([]byte(c.Value), want) == 1
+		return subtle.ConstantTimeCompare([]byte(c.Value), []byte(sessionValue(string(want)))) == 1
 	}
 	return false
+}
+
+// sessionValue is what the sign-in cookie holds: derived from the token,
+// so that the cookie never carries the token itself, and a rotated token
+// signs every browser out.
+func sessionValue(token string) string {
+	mac := hmac.New(sha256.New, []byte(token))
+	mac.Write([]byte("talkdex browser session"))
+	return hex.EncodeToString(mac.Sum(nil))
 }
 
 // isWrite reports whether a method changes something.
@@ -174,7 +186,7 @@ func (s *Server) formLogin(c echo.Context) error {
 		return s.renderLogin(c, http.StatusUnauthorized, "That is not this server's token. Its owner can print it with 'talkdex token'.")
 	}
 	c.SetCookie(&http.Cookie{
-		Name: authCookie, Value: want, Path: "/", MaxAge: int(authCookieLifetime.Seconds()),
+		Name: authCookie, Value: sessionValue(want), Path: "/", MaxAge: int(authCookieLifetime.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.IsTLS(),
 	})
 	return c.Redirect(http.StatusSeeOther, localRedirect(c.FormValue("next"), "/"))

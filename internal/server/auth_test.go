@@ -125,6 +125,9 @@ func TestLoginSignsInTheBrowser(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || auth == nil || !auth.HttpOnly || auth.SameSite != http.SameSiteStrictMode {
 		t.Fatalf("login: %d, cookie %+v", resp.StatusCode, auth)
 	}
+	if strings.Contains(auth.Value, testToken) {
+		t.Errorf("the sign-in cookie carries the token itself")
+	}
 	if loc := resp.Header.Get("Location"); loc != "/talks/"+itoa(id) {
 		t.Errorf("login sends the browser to %q", loc)
 	}

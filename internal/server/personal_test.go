@@ -257,6 +257,10 @@ func TestAPISavedSearches(t *testing.T) {
 	if len(list.Searches) != 1 || list.Searches[0].Name != "Routing" {
 		t.Errorf("list %+v", list.Searches)
 	}
+	env.writeJSON(http.MethodPost, "/api/v1/searches", `{"name": "Other", "q": "dns"}`, http.StatusCreated, nil)
+	resp, data = env.do(http.MethodPut, "/api/v1/searches/Other", "application/json", `{"name": "routing", "q": "dns"}`)
+	env.expectAPIError(resp, data, http.StatusConflict, catalog.ECONFLICT)
+	env.writeJSON(http.MethodDelete, "/api/v1/searches/Other", "", http.StatusNoContent, nil)
 	env.writeJSON(http.MethodDelete, "/api/v1/searches/Routing", "", http.StatusNoContent, nil)
 	resp, data = env.do(http.MethodGet, "/api/v1/searches/Routing", "", "")
 	env.expectAPIError(resp, data, http.StatusNotFound, catalog.ENOTFOUND)

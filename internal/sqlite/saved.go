@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"strings"
+
+	msqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
@@ -63,7 +66,8 @@ func (s *Store) UpdateSavedSearch(ctx context.Context, name string, ss *catalog.
 		res, err := tx.ExecContext(ctx, `UPDATE saved_searches SET name = ?, query = ?, filter = ?, sort = ?, updated_at = ?
 			WHERE name = ?`, ss.Name, ss.Query, string(filter), ss.Sort, at, name)
 		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
+			var sqlErr *msqlite.Error
+			if errors.As(err, &sqlErr) && sqlErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
 				return catalog.Errorf(catalog.ECONFLICT, "a saved search named %q exists already", ss.Name)
 			}
 			return err
