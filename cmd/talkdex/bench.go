@@ -10,6 +10,7 @@ import (
 
 	"github.com/talkdex/talkdex/internal/app"
 	"github.com/talkdex/talkdex/internal/bench"
+	"github.com/talkdex/talkdex/internal/catalog"
 )
 
 // Catalog choices of `talkdex relevance`.
@@ -21,17 +22,20 @@ const (
 
 func (c *cli) relevanceCommand() *cobra.Command {
 	var (
-		which   string
-		pyvideo string
-		asJSON  bool
+		which     string
+		pyvideo   string
+		suiteFile string
+		asJSON    bool
 	)
 	cmd := &cobra.Command{
-		Use:   "relevance [--catalog demo|pyvideo|both] [--pyvideo FILE] [--json]",
+		Use:   "relevance [--catalog demo|pyvideo|both] [--pyvideo FILE] [--suite FILE] [--json]",
 		Short: "Score search on the relevance suite, beside SQLite FTS5",
 		Long: `Build the demo catalog and/or pyvideo's catalog in a temporary directory,
 run the relevance suite's queries through talkdex's search and through
 SQLite FTS5 (bm25) on the same talks, and print success@1, success@3 and
-MRR per kind of query, then the queries that missed the top 3.
+MRR per kind of query, then the queries that missed the top 3. --suite
+scores another set of queries in the same format (JSONL, one query a line;
+internal/bench/testdata/holdout.jsonl is one no tuning has seen).
 
 The pyvideo catalog is pyvideo.org's talks.jsonl.gz (with events.jsonl
 beside it), given with --pyvideo. Low scores are reported, not failed: the
@@ -43,6 +47,9 @@ exit code is non-zero only when something broke.`,
 				return err
 			}
 			suite, err := bench.Suite()
+			if suiteFile != "" {
+				suite, err = readSuite(suiteFile)
+			}
 			if err != nil {
 				return err
 			}
@@ -82,6 +89,7 @@ exit code is non-zero only when something broke.`,
 	f.StringVar(&which, "catalog", relevanceBoth, "demo, pyvideo or both")
 	f.StringVar(&pyvideo, "pyvideo", "", "pyvideo's talks.jsonl.gz (needed for --catalog pyvideo)")
 	f.BoolVar(&asJSON, "json", false, "print the reports as JSON")
+	f.StringVar(&suiteFile, "suite", "", "score the queries of this JSONL file instead of the built-in suite")
 	return cmd
 }
 
@@ -206,4 +214,17 @@ Timings depend on the machine and what else it runs.`,
 	f.StringVar(&binary, "binary", "", "talkdex binary to time the cold start of (default: this one)")
 	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	return cmd
+}
+
+// readSuite reads a relevance suite in the embedded suite's format.
+func readSuite(path string) ([]bench.Query, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, catalog.Errorf(catalog.ENOTFOUND, "%s does not exist", path)
+		}
+		return nil, fmt.Errorf("read suite: %w", err)
+	}
+	defer f.Close()
+	return bench.ParseSuite(f)
 }
