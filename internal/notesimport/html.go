@@ -34,18 +34,24 @@ func htmlLines(r io.Reader) ([]string, error) {
 	return w.lines, nil
 }
 
-// skippedElements hold no text of the post.
-var skippedElements = map[string]bool{
-	"head": true, "script": true, "style": true, "noscript": true, "template": true,
-	"nav": true, "svg": true, "iframe": true, "form": true, "button": true, "#comment": true,
-	"footer": true, "aside": true,
+// isSkippedElement reports elements that hold no text of the post.
+func isSkippedElement(name string) bool {
+	switch name {
+	case "head", "script", "style", "noscript", "template", "nav", "svg", "iframe", "form", "button", "#comment",
+		"footer", "aside":
+		return true
+	}
+	return false
 }
 
-// blockElements end the line before and after them.
-var blockElements = map[string]bool{
-	"p": true, "div": true, "blockquote": true, "section": true, "article": true, "main": true,
-	"header": true, "ul": true, "ol": true, "dl": true, "dt": true,
-	"dd": true, "table": true, "tr": true, "figure": true, "figcaption": true, "address": true,
+// isBlockElement reports elements that end the line before and after them.
+func isBlockElement(name string) bool {
+	switch name {
+	case "p", "div", "blockquote", "section", "article", "main", "header", "ul", "ol", "dl", "dt",
+		"dd", "table", "tr", "figure", "figcaption", "address":
+		return true
+	}
+	return false
 }
 
 type lineWriter struct {
@@ -97,7 +103,7 @@ func (w *lineWriter) walk(n *html.Node) {
 			w.walk(c) // a doctype or the document itself
 		case name == "#text":
 			w.buf.WriteString(c.Data)
-		case skippedElements[name]:
+		case isSkippedElement(name):
 		case name == "br":
 			w.flush()
 		case name == "hr":
@@ -121,7 +127,7 @@ func (w *lineWriter) walk(n *html.Node) {
 			w.walk(c)
 			w.flush()
 			w.blanks(1)
-		case blockElements[name]:
+		case isBlockElement(name):
 			w.flush()
 			w.walk(c)
 			w.flush()

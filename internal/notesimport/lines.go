@@ -21,12 +21,14 @@ const (
 
 // bulletMarkers start a note line. "-", "*" and "+" need a space after them
 // so that "->" or "*nix" stay prose.
-var bulletMarkers = []string{"•", "◦", "▪", "‣", "·", "- ", "* ", "+ ", "– "}
+func bulletMarkers() []string {
+	return []string{"•", "◦", "▪", "‣", "·", "- ", "* ", "+ ", "– "}
+}
 
 // bulletText returns the text of a bullet line without its marker.
 func bulletText(line string) (string, bool) {
 	s := strings.TrimSpace(line)
-	for _, m := range bulletMarkers {
+	for _, m := range bulletMarkers() {
 		if rest, ok := strings.CutPrefix(s, m); ok {
 			rest = strings.TrimSpace(rest)
 			return rest, rest != ""
@@ -59,7 +61,7 @@ type talkLine struct {
 const maxTalkLineBytes = 600
 
 // mediaWords may follow the colon of a talk line.
-var mediaWords = []string{"video", "slides", "recording"}
+func mediaWords() []string { return []string{"video", "slides", "recording"} }
 
 // parseTalkLine recognises "Title: video — verdict" and its variants: any
 // dash, spaces before the colon, no "video", no verdict, or a verdict right
@@ -99,7 +101,7 @@ func parseTalkLine(line string) (talkLine, bool) {
 // afterMediaWord accepts "video", "video — verdict" and "video verdict".
 func afterMediaWord(rest string) (string, bool) {
 	lower := strings.ToLower(rest)
-	for _, w := range mediaWords {
+	for _, w := range mediaWords() {
 		if !strings.HasPrefix(lower, w) {
 			continue
 		}

@@ -83,7 +83,7 @@ func (m *matcher) distinctiveHits(title string, notes map[string]bool) int {
 // distinctive says whether a title word could single a talk out: not a
 // stop word, not generic, and long enough not to be an accident.
 func (m *matcher) distinctive(word, tok string) bool {
-	return len([]rune(word)) >= 3 && !stopWords[word] && !m.weights.generic(tok)
+	return len([]rune(word)) >= 3 && !isStopWord(word) && !m.weights.generic(tok)
 }
 
 // wordSet is the set of stemmed words of s, stop words included (they are

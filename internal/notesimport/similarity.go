@@ -74,14 +74,18 @@ func (w tokenWeights) of(tok string) float64 {
 // generic says whether a word appears in so many titles that sharing it
 // says nothing about being the same talk.
 func (w tokenWeights) generic(tok string) bool {
-	return genericWords[tok] || float64(w.df[tok]) > max(2, 0.05*float64(w.n))
+	return isGenericWord(tok) || float64(w.df[tok]) > max(2, 0.05*float64(w.n))
 }
 
-// genericWords are common in talk titles whatever the catalog holds.
-// Immutable table.
-var genericWords = map[string]bool{
-	"network": true, "networking": true, "internet": true, "update": true, "introduction": true,
-	"overview": true, "panel": true, "discussion": true, "using": true, "use": true, "case": true,
+// isGenericWord reports words common in talk titles whatever the catalog
+// holds.
+func isGenericWord(tok string) bool {
+	switch tok {
+	case "network", "networking", "internet", "update", "introduction", "overview", "panel", "discussion",
+		"using", "use", "case":
+		return true
+	}
+	return false
 }
 
 // overlap is the weighted comparison of two token lists.

@@ -77,18 +77,18 @@ func nameTokens(s string) []string {
 	return out
 }
 
-// stopWords carry no meaning for telling talks apart. Immutable table.
-var stopWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`a an the and or of for to in on at with by from via into onto
-		your you our we us is are be been was it its this that these those as about up out
-		do does dont how what why when where who vs versus my i me not no yes so
-		than then there their they them can will just new all any some more most
-		video slides recording talk presentation part`) {
-		m[w] = true
+// isStopWord reports words that carry no meaning for telling talks apart.
+func isStopWord(w string) bool {
+	switch w {
+	case "a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "at", "with", "by", "from", "via", "into", "onto",
+		"your", "you", "our", "we", "us", "is", "are", "be", "been", "was", "it", "its", "this", "that", "these", "those",
+		"as", "about", "up", "out", "do", "does", "dont", "how", "what", "why", "when", "where", "who", "vs", "versus",
+		"my", "i", "me", "not", "no", "yes", "so", "than", "then", "there", "their", "they", "them", "can", "will",
+		"just", "new", "all", "any", "some", "more", "most", "video", "slides", "recording", "talk", "presentation", "part":
+		return true
 	}
-	return m
-}()
+	return false
+}
 
 // stem folds plurals only. Heavier stemming merges words that tell talks
 // apart in this domain ("routing" vs "routes", "networking" vs "network").
@@ -110,7 +110,7 @@ func stem(w string) string {
 func contentTokens(s string) []string {
 	var out []string
 	for _, w := range words(s) {
-		if stopWords[w] {
+		if isStopWord(w) {
 			continue
 		}
 		out = append(out, stem(w))

@@ -4,8 +4,8 @@ import "strings"
 
 // verdictRatings maps verdict phrases to suggested stars. SuggestRating
 // picks the longest phrase found, so "really really good" outranks "really
-// good" and "good", and "not good" outranks "good". Immutable table.
-var verdictRatings = func() map[string]int {
+// good" and "good", and "not good" outranks "good".
+func verdictRatings() map[string]int {
 	table := map[int][]string{
 		5: {"super good", "really really good", "very very good", "excellent", "amazing", "awesome",
 			"outstanding", "fantastic", "brilliant", "superb", "must watch", "must see", "a must",
@@ -30,7 +30,7 @@ var verdictRatings = func() map[string]int {
 		}
 	}
 	return m
-}()
+}
 
 // SuggestRating turns a verdict into suggested stars (1..5), or 0 when its
 // words carry no rating. Case and punctuation do not matter; the longest
@@ -39,7 +39,7 @@ var verdictRatings = func() map[string]int {
 func SuggestRating(verdict string) int {
 	ws := words(strings.ReplaceAll(verdict, "-", " "))
 	best, bestPhrase := 0, ""
-	for phrase, stars := range verdictRatings {
+	for phrase, stars := range verdictRatings() {
 		pw := strings.Fields(phrase)
 		if !containsRun(ws, pw) {
 			continue
