@@ -200,7 +200,7 @@ func (t *Talk) Validate() error {
 		return Errorf(EINVALID, "talk %q has watch %q; use %s or %s", t.Title, t.Watch, WatchToWatch, WatchWatched)
 	}
 	if _, err := NormalizeTags(t.MyTags); err != nil {
-		return Errorf(EINVALID, "talk %q: my_tags: %s", t.Title, err.(*Error).Message)
+		return Errorf(EINVALID, "talk %q: my_tags: %s", t.Title, ErrorMessage(err))
 	}
 	return nil
 }

@@ -327,10 +327,17 @@ func (s *Server) watchListCalendar(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", buf.Bytes())
 }
 
-// baseURL is the scheme and host the client used. The Host header has
-// passed checkHost, so it is one of the server's own names.
+// baseURL is the scheme and host the client used, for the absolute links
+// of feeds. With a Host check (loopback, or --allow-host) the Host is one
+// of the server's own names; without one, the listen address stands in for
+// a Host that nothing vouches for, so a crafted header cannot put another
+// site's links into a feed a reader caches.
 func (s *Server) baseURL(c echo.Context) string {
-	return c.Scheme() + "://" + c.Request().Host
+	host := c.Request().Host
+	if s.allowedHosts == nil && s.cfg.Addr != "" {
+		host = s.cfg.Addr
+	}
+	return c.Scheme() + "://" + host
 }
 
 func absTalkURL(base string, id int64) string {
