@@ -13,11 +13,13 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/talkdex/talkdex/internal/app"
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/formats"
 	"github.com/talkdex/talkdex/internal/scrape"
 )
 
@@ -58,12 +60,13 @@ type scrapeFlags struct {
 	dryRun       bool
 	from         string
 	allowPrivate bool
+	tz           string
 }
 
 func (c *cli) scrapeCommand() *cobra.Command {
 	var flags scrapeFlags
 	cmd := &cobra.Command{
-		Use:   "scrape [--dry-run] [--from FILE] [--allow-private] SOURCE [EDITION...] | URL",
+		Use:   "scrape [--dry-run] [--from FILE] [--allow-private] [--tz ZONE] SOURCE [EDITION...] | URL",
 		Short: "Pull talks from a meeting's program pages (see `talkdex sources`)",
 		Long: `Scrape talks from program pages into the catalog, politely (robots.txt, one
 request a second per host, conditional GETs with a cache in the data dir).
@@ -81,13 +84,34 @@ never deleted. A scrape that finds no talks is an error and changes nothing.
 The output says which way each scrape went.
 
 --dry-run writes nothing: it prints the talk records as JSON lines on stdout
-and on stderr what would be added, changed and withdrawn.`,
+and on stderr what would be added, changed and withdrawn.
+
+A plain agenda page (the generic heuristics) gives dates and times but no
+time zone, so its talks get no start; --tz Europe/Berlin names the zone the
+meeting was held in, and those talks get their start in it.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			var zone *time.Location
+			if flags.tz != "" {
+				if err := formats.ValidateTimeZone(flags.tz); err != nil {
+					return usageError{err}
+				}
+				var err error
+				if zone, err = time.LoadLocation(flags.tz); err != nil {
+					return usagef("--tz %q: %v", flags.tz, err)
+				}
+			}
 			results, err := c.runScrapes(ctx, args, flags)
 			if err != nil {
 				return err
+			}
+			if zone != nil {
+				for _, r := range results {
+					if n := r.PlaceInZone(zone); n > 0 {
+						fmt.Fprintf(c.io.err, "%s: %d talks start in %s\n", r.Event, n, flags.tz)
+					}
+				}
 			}
 			if flags.dryRun {
 				return c.scrapeDryRun(ctx, results)
@@ -98,6 +122,7 @@ and on stderr what would be added, changed and withdrawn.`,
 	cmd.Flags().BoolVar(&flags.dryRun, "dry-run", false, "print the talk records as JSON lines and what would change; write nothing")
 	cmd.Flags().StringVar(&flags.from, "from", "", "parse this saved page instead of fetching (SOURCE is an adapter name or \"generic\")")
 	cmd.Flags().BoolVar(&flags.allowPrivate, "allow-private", false, "let URLs reach loopback and private network addresses")
+	cmd.Flags().StringVar(&flags.tz, "tz", "", "time zone (e.g. Europe/Berlin) of a plain agenda page's dates and times")
 	return cmd
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
@@ -188,5 +189,29 @@ END:VCALENDAR
 	}
 	if talk := showJSON(t, dir, findID(t, dir, `"second talk"`)); talk.Withdrawn {
 		t.Errorf("imported talk marked withdrawn")
+	}
+}
+
+// TestScrapeTimeZone: a plain agenda page gives dates and times but no
+// zone; --tz places its talks' starts in the zone the user names.
+func TestScrapeTimeZone(t *testing.T) {
+	dir := t.TempDir()
+	r := mustRun(t, dir, "scrape", "--dry-run", "--tz", "Europe/Berlin", "--from", "testdata/scrape/agenda.html", "generic")
+	if !strings.Contains(r.stderr, "3 talks start in Europe/Berlin") {
+		t.Errorf("stderr %q", r.stderr)
+	}
+	var first catalog.Talk
+	if err := json.Unmarshal([]byte(strings.SplitN(r.stdout, "\n", 2)[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if got := first.Start.Format(time.RFC3339); got != "2024-03-14T09:45:00+01:00" || first.DurationMinutes != 45 {
+		t.Errorf("first talk starts %s for %d min", got, first.DurationMinutes)
+	}
+	without := mustRun(t, dir, "scrape", "--dry-run", "--from", "testdata/scrape/agenda.html", "generic")
+	if strings.Contains(without.stdout, `"start"`) {
+		t.Errorf("without --tz a talk got a start: %s", without.stdout)
+	}
+	if r := talkdex(t, dir, "", "scrape", "--dry-run", "--tz", "Nowhere/City", "--from", "testdata/scrape/agenda.html", "generic"); r.code != 2 {
+		t.Errorf("an unknown zone: exit %d, %q", r.code, r.stderr)
 	}
 }

@@ -8,6 +8,7 @@ package scrape
 import (
 	"context"
 	"net/url"
+	"time"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
@@ -45,6 +46,36 @@ type Result struct {
 	// Path says how the talks were found, for `talkdex scrape` to print:
 	// "denog agenda table", "pretalx schedule via <pretalx-schedule>".
 	Path string
+
+	// wallClock holds, for talks the heuristic extractor found under a
+	// dated day heading in a timed slot, that date and time of day as the
+	// page wrote them: a start in no zone, until PlaceInZone gives it one.
+	wallClock map[*catalog.Talk]wallClock
+}
+
+// wallClock is a date and a time of day read off a page.
+type wallClock struct {
+	day    time.Time // the date, at midnight UTC
+	minute int       // minutes after midnight
+}
+
+// PlaceInZone gives the talks whose page named a date and a time (but, as
+// plain pages do, no zone) a start in loc, the zone the user says the
+// meeting was held in; it returns how many got one. Talks that already
+// have a start are left alone.
+func (r *Result) PlaceInZone(loc *time.Location) int {
+	n := 0
+	for _, t := range r.Talks {
+		wc, ok := r.wallClock[t]
+		if !ok || !t.Start.IsZero() {
+			continue
+		}
+		d := wc.day
+		t.Start = time.Date(d.Year(), d.Month(), d.Day(), wc.minute/60, wc.minute%60, 0, 0, loc)
+		t.Year = t.Start.Year()
+		n++
+	}
+	return n
 }
 
 // Adapter reads one meeting series' program pages. Implementations keep no

@@ -187,19 +187,20 @@ type genericExtractor struct {
 	titleH   *regexp.Regexp // a header naming the title column
 	people   map[string]bool
 	// Selectors compiled once an extraction rather than once a cell.
-	titleSel goquery.Matcher
-	linkSel  goquery.Matcher
-	anchors  goquery.Matcher
-	day      time.Time // the date of the latest day heading, zero if none
-	seen     map[string]bool
-	talks    []*catalog.Talk
-	slots    int        // time-bearing rows looked at
-	skipped  int        // of which breaks and the like
-	repeated int        // of which the same row met again
-	table    *html.Node // the table the column roles below belong to
-	width    int        // the current table's widest row, in columns
-	speakerC int        // speaker column of the current table, -1 if none
-	titleC   int        // title column of the current table, -1 if none
+	titleSel  goquery.Matcher
+	linkSel   goquery.Matcher
+	anchors   goquery.Matcher
+	day       time.Time // the date of the latest day heading, zero if none
+	seen      map[string]bool
+	wallClock map[*catalog.Talk]wallClock
+	talks     []*catalog.Talk
+	slots     int        // time-bearing rows looked at
+	skipped   int        // of which breaks and the like
+	repeated  int        // of which the same row met again
+	table     *html.Node // the table the column roles below belong to
+	width     int        // the current table's widest row, in columns
+	speakerC  int        // speaker column of the current table, -1 if none
+	titleC    int        // title column of the current table, -1 if none
 }
 
 // genericExtract reads agenda tables and lists: every table row, list item
@@ -210,21 +211,22 @@ type genericExtractor struct {
 // page names no time zone.
 func genericExtract(doc *goquery.Document, page *url.URL) *Result {
 	x := &genericExtractor{
-		page:     page,
-		timeRE:   regexp.MustCompile(genericTimePattern),
-		skipRE:   regexp.MustCompile(genericSkipPattern),
-		dateRE:   regexp.MustCompile(genericDatePattern),
-		labelRE:  regexp.MustCompile(genericLabelPattern),
-		byRE:     regexp.MustCompile(`(?i)^by\s+`),
-		speakerH: regexp.MustCompile(`\b(speakers?|presenters?|referent(en|in)?|who|vortragende)\b`),
-		titleH:   regexp.MustCompile(`\b(title|titel|talk|topic|thema|session|presentation|vortrag)\b`),
-		people:   map[string]bool{},
-		titleSel: cascadia.MustCompile("strong, b, h2, h3, h4, h5, h6, a, em, span.title, .title"),
-		linkSel:  cascadia.MustCompile("a[href]"),
-		anchors:  cascadia.MustCompile("a"),
-		seen:     map[string]bool{},
-		speakerC: -1,
-		titleC:   -1,
+		page:      page,
+		timeRE:    regexp.MustCompile(genericTimePattern),
+		skipRE:    regexp.MustCompile(genericSkipPattern),
+		dateRE:    regexp.MustCompile(genericDatePattern),
+		labelRE:   regexp.MustCompile(genericLabelPattern),
+		byRE:      regexp.MustCompile(`(?i)^by\s+`),
+		speakerH:  regexp.MustCompile(`\b(speakers?|presenters?|referent(en|in)?|who|vortragende)\b`),
+		titleH:    regexp.MustCompile(`\b(title|titel|talk|topic|thema|session|presentation|vortrag)\b`),
+		people:    map[string]bool{},
+		titleSel:  cascadia.MustCompile("strong, b, h2, h3, h4, h5, h6, a, em, span.title, .title"),
+		linkSel:   cascadia.MustCompile("a[href]"),
+		anchors:   cascadia.MustCompile("a"),
+		seen:      map[string]bool{},
+		wallClock: map[*catalog.Talk]wallClock{},
+		speakerC:  -1,
+		titleC:    -1,
 	}
 	x.event = genericEventName(doc)
 	x.series = genericSeriesName(x.event)
@@ -250,10 +252,11 @@ func genericExtract(doc *goquery.Document, page *url.URL) *Result {
 		}
 	})
 	return &Result{
-		Series: x.series,
-		Event:  x.event,
-		Talks:  x.talks,
-		Path:   fmt.Sprintf("heuristic agenda extractor: %d talks from %d timed slots, %d breaks and the like and %d repeated rows left out", len(x.talks), x.slots, x.skipped, x.repeated),
+		Series:    x.series,
+		Event:     x.event,
+		Talks:     x.talks,
+		wallClock: x.wallClock,
+		Path:      fmt.Sprintf("heuristic agenda extractor: %d talks from %d timed slots, %d breaks and the like and %d repeated rows left out", len(x.talks), x.slots, x.skipped, x.repeated),
 	}
 }
 
@@ -498,9 +501,13 @@ func (x *genericExtractor) talk(slot, title, speakers string, scope *goquery.Sel
 	if x.page != nil {
 		t.Source.URL = x.page.String()
 	}
+	minute := -1
 	if m := x.timeRE.FindStringSubmatch(slot); m != nil {
 		h, _ := strconv.Atoi(m[1])
 		mi, _ := strconv.Atoi(m[2])
+		if h < 24 && mi < 60 {
+			minute = h*60 + mi
+		}
 		if m[3] != "" {
 			eh, _ := strconv.Atoi(m[3])
 			em, _ := strconv.Atoi(m[4])
@@ -511,7 +518,8 @@ func (x *genericExtractor) talk(slot, title, speakers string, scope *goquery.Sel
 	}
 	// A plain page gives wall-clock times but never its zone, and a start
 	// in a guessed zone would be wrong by hours with no sign of it; so the
-	// day heading gives only the year.
+	// day heading gives only the year, and the date and time are kept for
+	// Result.PlaceInZone, for when the user names the zone.
 	if !x.day.IsZero() {
 		t.Year = x.day.Year()
 	}
@@ -520,6 +528,9 @@ func (x *genericExtractor) talk(slot, title, speakers string, scope *goquery.Sel
 		return
 	}
 	x.talks = append(x.talks, t)
+	if !x.day.IsZero() && minute >= 0 {
+		x.wallClock[t] = wallClock{day: x.day, minute: minute}
+	}
 }
 
 // links collects slide and video links (and one page link) inside scope.
