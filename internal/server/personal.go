@@ -162,15 +162,20 @@ func (s *Server) apiListSavedSearches(c echo.Context) error {
 }
 
 func (s *Server) apiGetSavedSearch(c echo.Context) error {
-	name, err := pathParam(c, "name")
-	if err != nil {
-		return err
-	}
-	ss, err := s.svc.FindSavedSearch(c.Request().Context(), name)
+	ss, err := s.pathSavedSearch(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, ss)
+}
+
+// pathSavedSearch is the saved search the :name path parameter names.
+func (s *Server) pathSavedSearch(c echo.Context) (*catalog.SavedSearch, error) {
+	name, err := pathParam(c, "name")
+	if err != nil {
+		return nil, err
+	}
+	return s.svc.FindSavedSearch(c.Request().Context(), name)
 }
 
 func decodeSavedSearch(c echo.Context, pathName string) (*catalog.SavedSearch, error) {
@@ -231,11 +236,7 @@ func (s *Server) apiDeleteSavedSearch(c echo.Context) error {
 // GET /talks.
 func (s *Server) apiSavedSearchTalks(c echo.Context) error {
 	ctx := c.Request().Context()
-	name, err := pathParam(c, "name")
-	if err != nil {
-		return err
-	}
-	ss, err := s.svc.FindSavedSearch(ctx, name)
+	ss, err := s.pathSavedSearch(c)
 	if err != nil {
 		return err
 	}
@@ -267,11 +268,7 @@ func (s *Server) apiSavedSearchTalks(c echo.Context) error {
 // the latest additions to the catalog first.
 func (s *Server) savedSearchFeed(c echo.Context) error {
 	ctx := c.Request().Context()
-	name, err := pathParam(c, "name")
-	if err != nil {
-		return err
-	}
-	ss, err := s.svc.FindSavedSearch(ctx, name)
+	ss, err := s.pathSavedSearch(c)
 	if err != nil {
 		return err
 	}
