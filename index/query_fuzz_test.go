@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -21,7 +22,7 @@ func FuzzParseQuery(f *testing.F) {
 		"year:2019", "year:0", "year:99999999999999999999", "title:a:b", "10:30", "nosuchfield:x",
 		`title:""`, `"unterminated`, "- x", "+", "-", "--x", "a*b*c*d*e*f*g*h", "/(a+)+$/", "~~~~",
 		"bgp~2", "title:bgp^100", "(a OR b) AND NOT c", "[* TO *]", `\\\"`, "grüße straße",
-		"note:\x00", "\xff\xfe", strings.Repeat("w ", maxClauses+1), strings.Repeat("x", maxQueryChars+1),
+		"note:\x00", "\xff\xfe", strings.Repeat("w ", maxClauses+1), strings.Repeat("x", catalog.MaxQueryChars+1),
 		"<script>alert(1)</script>", "mytag:watch", "tag:\u200b", "year: 2019",
 	} {
 		f.Add(seed)
@@ -77,7 +78,7 @@ func checkClauses(t *testing.T, q string, clauses []clause) {
 		t.Errorf("query %q: %d clauses, over the limit of %d", q, len(clauses), maxClauses)
 	}
 	for _, c := range clauses {
-		if c.field != "" && !isQueryPrefix(c.field) {
+		if c.field != "" && !slices.Contains(catalog.QueryPrefixes(), c.field) {
 			t.Errorf("query %q: clause on field %q, which users may not name", q, c.field)
 		}
 		if strings.Contains(c.text, `"`) {

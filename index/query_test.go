@@ -39,9 +39,9 @@ func TestParseQuery(t *testing.T) {
 		{"year:2019", []clause{{field: prefixYear, text: "2019", lo: 2019, hi: 2019}}},
 		{`year:"2019"`, []clause{{field: prefixYear, text: "2019", phrase: true, lo: 2019, hi: 2019}}},
 		{"year:2019..2023", []clause{{field: prefixYear, text: "2019..2023", lo: 2019, hi: 2023}}},
-		{"year:2019..", []clause{{field: prefixYear, text: "2019..", lo: 2019, hi: maxYear}}},
-		{"year:..2019", []clause{{field: prefixYear, text: "..2019", lo: minYear, hi: 2019}}},
-		{"year:>=2019", []clause{{field: prefixYear, text: ">=2019", lo: 2019, hi: maxYear}}},
+		{"year:2019..", []clause{{field: prefixYear, text: "2019..", lo: 2019, hi: catalog.MaxYear}}},
+		{"year:..2019", []clause{{field: prefixYear, text: "..2019", lo: catalog.MinYear, hi: 2019}}},
+		{"year:>=2019", []clause{{field: prefixYear, text: ">=2019", lo: 2019, hi: catalog.MaxYear}}},
 		{"rating:4", []clause{{field: prefixRating, text: "4", lo: 4, hi: 4}}},
 		{"rating:>=4", []clause{{field: prefixRating, text: ">=4", lo: 4, hi: 5}}},
 		{"rating:>3", []clause{{field: prefixRating, text: ">3", lo: 4, hi: 5}}},
@@ -67,7 +67,7 @@ func TestParseQuery(t *testing.T) {
 		{"AND OR NOT", []clause{word("AND"), {or: true, text: "NOT"}}},
 		{"grüße straße", []clause{word("grüße"), word("straße")}},
 		{strings.Repeat("w ", maxClauses), repeatClause(word("w"), maxClauses)},
-		{strings.Repeat("x", maxQueryChars), []clause{word(strings.Repeat("x", maxQueryChars))}},
+		{strings.Repeat("x", catalog.MaxQueryChars), []clause{word(strings.Repeat("x", catalog.MaxQueryChars))}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -129,8 +129,8 @@ func TestParseQueryErrors(t *testing.T) {
 		{"bgp OR OR ospf", []string{"OR at character 8"}},
 		{"-bgp OR ospf", []string{"OR at character 6"}},
 		{"bgp OR -ospf", []string{"OR at character 5", "cannot join a -word"}},
-		{strings.Repeat("x", maxQueryChars+1), []string{"1001 characters", "limit is 1000"}},
-		{strings.Repeat("é", maxQueryChars+1), []string{"1001 characters"}},
+		{strings.Repeat("x", catalog.MaxQueryChars+1), []string{"1001 characters", "limit is 1000"}},
+		{strings.Repeat("é", catalog.MaxQueryChars+1), []string{"1001 characters"}},
 		{strings.Repeat("w ", maxClauses+1), []string{"more than 32"}},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/talkdex/talkdex/internal/catalog"
 )
 
 // fewHits is the total below which a search offers "did you mean".
@@ -80,7 +81,7 @@ func renderQuery(clauses []clause) string {
 			b.WriteByte(' ')
 		}
 		if c.or {
-			b.WriteString(orWord + " ")
+			b.WriteString(catalog.OrWord + " ")
 		}
 		if c.exclude {
 			b.WriteByte('-')

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
@@ -25,12 +24,13 @@ func (s *Store) SearchFallback(ctx context.Context, req catalog.SearchRequest) (
 	if err := req.Normalize(); err != nil {
 		return nil, err
 	}
-	terms, err := fallbackTerms(req.Query)
+	// The index's own parser: the same syntax, the same errors.
+	clauses, err := catalog.ParseQuery(req.Query)
 	if err != nil {
 		return nil, err
 	}
 	var w whereBuilder
-	for _, group := range orGroups(terms) {
+	for _, group := range orGroups(clauses) {
 		w.group(group)
 	}
 	w.filter(req.Filter)
@@ -90,138 +90,16 @@ func fallbackOrder(sort string) string {
 	}
 }
 
-// fallbackTerm is one word or phrase of a degraded search, or a year or
-// rating range.
-type fallbackTerm struct {
-	exclude bool
-	or      bool   // joined to the term before by OR
-	field   string // "" for any text field
-	text    string
-	lo, hi  int // the range of a year: or rating: term
-}
-
-// isFallbackField reports the field prefixes the degraded search
-// understands: those of the index's query syntax.
-func isFallbackField(name string) bool {
-	switch name {
-	case "title", "speaker", "abstract", "note", "tag", "mytag", "series", "event", "year", "rating":
-		return true
-	}
-	return false
-}
-
-// fallbackTerms splits a query the way the index's parser does, loosely: it
-// only needs words, phrases, exclusions and field prefixes.
-func fallbackTerms(q string) ([]fallbackTerm, error) {
-	var terms []fallbackTerm
-	or := false
-	rs := []rune(q)
-	for i := 0; i < len(rs); {
-		if unicode.IsSpace(rs[i]) {
-			i++
+// orGroups splits a parsed query into groups of clauses joined by OR; each
+// group must match.
+func orGroups(clauses []catalog.QueryClause) [][]catalog.QueryClause {
+	var groups [][]catalog.QueryClause
+	for _, c := range clauses {
+		if c.Or && len(groups) > 0 {
+			groups[len(groups)-1] = append(groups[len(groups)-1], c)
 			continue
 		}
-		var t fallbackTerm
-		if rs[i] == '-' || rs[i] == '+' {
-			t.exclude = rs[i] == '-'
-			i++
-		}
-		start := i
-		for i < len(rs) && rs[i] != ':' && rs[i] != '"' && !unicode.IsSpace(rs[i]) {
-			i++
-		}
-		if i < len(rs) && rs[i] == ':' && isFallbackField(strings.ToLower(string(rs[start:i]))) {
-			t.field = strings.ToLower(string(rs[start:i]))
-			i++
-		} else {
-			i = start
-		}
-		if i < len(rs) && rs[i] == '"' {
-			end := i + 1
-			for end < len(rs) && rs[end] != '"' {
-				end++
-			}
-			if end == len(rs) {
-				return nil, catalog.Errorf(catalog.EINVALID, "unclosed quote at character %d", i+1)
-			}
-			t.text = string(rs[i+1 : end])
-			i = end + 1
-		} else {
-			start = i
-			for i < len(rs) && !unicode.IsSpace(rs[i]) {
-				i++
-			}
-			t.text = string(rs[start:i])
-		}
-		t.text = strings.TrimSpace(t.text)
-		switch {
-		case t.text == "":
-		case t.text == "OR" && t.field == "" && !t.exclude:
-			or = len(terms) > 0
-		default:
-			if t.field == "year" || t.field == "rating" {
-				var ok bool
-				if t.lo, t.hi, ok = parseRange(t.text); !ok {
-					return nil, catalog.Errorf(catalog.EINVALID, "%s:%s is not a number or a range (2019, 2019..2023, >=4)", t.field, t.text)
-				}
-			}
-			t.or, or = or, false
-			terms = append(terms, t)
-		}
-	}
-	return terms, nil
-}
-
-// parseRange reads N, A..B, A.., ..B, >=N, >N, <=N or <N as an inclusive
-// range; an open end is 0 (low) or a large number (high).
-func parseRange(s string) (lo, hi int, ok bool) {
-	const open = 1 << 30
-	num := func(v string) (int, bool) {
-		n, err := strconv.Atoi(v)
-		return n, err == nil
-	}
-	switch {
-	case strings.Contains(s, ".."):
-		a, b, _ := strings.Cut(s, "..")
-		lo, hi = 0, open
-		if a != "" {
-			if lo, ok = num(a); !ok {
-				return 0, 0, false
-			}
-		}
-		if b != "" {
-			if hi, ok = num(b); !ok {
-				return 0, 0, false
-			}
-		}
-		return lo, hi, lo <= hi
-	case strings.HasPrefix(s, ">="):
-		lo, ok = num(s[2:])
-		return lo, open, ok
-	case strings.HasPrefix(s, "<="):
-		hi, ok = num(s[2:])
-		return 0, hi, ok
-	case strings.HasPrefix(s, ">"):
-		lo, ok = num(s[1:])
-		return lo + 1, open, ok
-	case strings.HasPrefix(s, "<"):
-		hi, ok = num(s[1:])
-		return 0, hi - 1, ok
-	default:
-		lo, ok = num(s)
-		return lo, lo, ok
-	}
-}
-
-// orGroups splits terms into groups joined by OR; each group must match.
-func orGroups(terms []fallbackTerm) [][]fallbackTerm {
-	var groups [][]fallbackTerm
-	for _, t := range terms {
-		if t.or && len(groups) > 0 {
-			groups[len(groups)-1] = append(groups[len(groups)-1], t)
-			continue
-		}
-		groups = append(groups, []fallbackTerm{t})
+		groups = append(groups, []catalog.QueryClause{c})
 	}
 	return groups
 }
@@ -246,62 +124,64 @@ func like(text string) string {
 	return "%" + r.Replace(text) + "%"
 }
 
-// fieldConditions are the SQL conditions for one text field, each taking
-// one LIKE pattern.
+// fieldCondition is the SQL condition for one text field, taking one LIKE
+// pattern; "" for a field that is no text (year:, rating:).
 func fieldCondition(field string) string {
 	switch field {
-	case "title":
+	case catalog.PrefixTitle:
 		return `t.title LIKE ? ESCAPE '\'`
-	case "abstract":
+	case catalog.PrefixAbstract:
 		return `t.abstract LIKE ? ESCAPE '\'`
-	case "note":
+	case catalog.PrefixNote:
 		return `n.body LIKE ? ESCAPE '\'`
-	case "speaker":
+	case catalog.PrefixSpeaker:
 		return `EXISTS (SELECT 1 FROM talk_speakers ts JOIN speakers sp ON sp.id = ts.speaker_id WHERE ts.talk_id = t.id AND sp.name LIKE ? ESCAPE '\')`
-	case "tag":
+	case catalog.PrefixTag:
 		return `EXISTS (SELECT 1 FROM talk_tags tt JOIN tags tg ON tg.id = tt.tag_id WHERE tt.talk_id = t.id AND tg.name LIKE ? ESCAPE '\')`
-	case "mytag":
+	case catalog.PrefixMyTag:
 		return `EXISTS (SELECT 1 FROM personal_tags pt WHERE pt.talk_id = t.id AND pt.tag LIKE ? ESCAPE '\')`
-	case "series":
+	case catalog.PrefixSeries:
 		return `s.name LIKE ? ESCAPE '\'`
-	case "event":
+	case catalog.PrefixEvent:
 		return `e.name LIKE ? ESCAPE '\'`
 	}
 	return ""
 }
 
-// group adds one required condition: any of the group's terms.
-func (w *whereBuilder) group(terms []fallbackTerm) {
+// group adds one required condition: any of the group's clauses.
+func (w *whereBuilder) group(clauses []catalog.QueryClause) {
 	var alts []string
-	for _, t := range terms {
-		alts = append(alts, w.term(t))
+	for _, c := range clauses {
+		alts = append(alts, w.clause(c))
 	}
 	w.conds = append(w.conds, "("+strings.Join(alts, " OR ")+")")
 }
 
-// term returns one term's condition, its arguments added to w.
-func (w *whereBuilder) term(t fallbackTerm) string {
+// clause returns one clause's condition, its arguments added to w.
+func (w *whereBuilder) clause(c catalog.QueryClause) string {
 	var cond string
-	switch t.field {
-	case "year":
+	switch c.Field {
+	case catalog.PrefixYear:
 		cond = "(CASE WHEN t.year <> 0 THEN t.year ELSE e.year END) BETWEEN ? AND ?"
-		w.args = append(w.args, t.lo, t.hi)
-	case "rating":
+		w.args = append(w.args, c.Lo, c.Hi)
+	case catalog.PrefixRating:
 		cond = "COALESCE(r.stars, 0) BETWEEN ? AND ?"
-		w.args = append(w.args, t.lo, t.hi)
+		w.args = append(w.args, c.Lo, c.Hi)
 	default:
-		fields := []string{t.field}
-		if t.field == "" {
-			fields = []string{"title", "abstract", "speaker", "note", "tag", "mytag", "series", "event"}
+		fields := []string{c.Field}
+		if c.Field == "" {
+			fields = catalog.QueryPrefixes()
 		}
 		var alts []string
 		for _, f := range fields {
-			alts = append(alts, fieldCondition(f))
-			w.args = append(w.args, like(t.text))
+			if cond := fieldCondition(f); cond != "" {
+				alts = append(alts, cond)
+				w.args = append(w.args, like(strings.TrimSpace(c.Text)))
+			}
 		}
 		cond = "(" + strings.Join(alts, " OR ") + ")"
 	}
-	if t.exclude {
+	if c.Exclude {
 		// A NULL note must count as "does not contain".
 		cond = "NOT COALESCE(" + cond + ", 0)"
 	}
