@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -148,7 +147,7 @@ func (c *cli) guardServer(cfg *server.Config, dir, readAccess string) error {
 	}
 	// A loopback server behind a reverse proxy (--trust-proxy, or a public
 	// name in --allow-host) is reached from the network all the same.
-	if isLoopbackAddr(cfg.Addr) && !reachedThroughProxy(cfg) {
+	if server.IsLoopback(cfg.Addr) && !reachedThroughProxy(cfg) {
 		if readAccess == readToken {
 			return usagef("--read-access token needs an address beyond loopback (or a proxy: --trust-proxy); on loopback the server needs no login")
 		}
@@ -174,23 +173,9 @@ func reachedThroughProxy(cfg *server.Config) bool {
 		return true
 	}
 	for _, h := range cfg.AllowedHosts {
-		if !isLoopbackAddr(h) && !isLoopbackAddr(net.JoinHostPort(h, "0")) {
+		if !server.IsLoopback(h) {
 			return true
 		}
 	}
 	return false
-}
-
-// isLoopbackAddr reports whether a listen address reaches this machine
-// only. An empty host (":8080") listens on every interface.
-func isLoopbackAddr(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		host = addr
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }

@@ -252,3 +252,14 @@ func TestSearchTimeoutIsTheQuerysFault(t *testing.T) {
 		}
 	}
 }
+
+func TestIsLoopback(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:8080": true, "[::1]:8080": true, "localhost:80": true, "localhost": true, "::1": true,
+		"0.0.0.0:8080": false, ":8080": false, "192.0.2.7:80": false, "talks.example.com": false,
+	} {
+		if got := IsLoopback(addr); got != want {
+			t.Errorf("IsLoopback(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}

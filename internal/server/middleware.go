@@ -201,6 +201,11 @@ func hostName(hostport string) string {
 	return strings.TrimSuffix(strings.ToLower(host), ".")
 }
 
+// IsLoopback reports whether a listen address or host name ("127.0.0.1:8080",
+// "[::1]", "localhost") reaches this machine only. An empty host
+// (":8080") listens on every interface.
+func IsLoopback(hostport string) bool { return isLoopbackHost(hostName(hostport)) }
+
 // isLoopbackHost reports whether a listen host is loopback-only.
 func isLoopbackHost(host string) bool {
 	if host == "localhost" {
