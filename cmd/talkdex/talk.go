@@ -193,10 +193,5 @@ func (c *cli) withTalk(cmd *cobra.Command, idArg string, fn func(cat *app.Catalo
 	if err != nil {
 		return err
 	}
-	cat, err := c.openStore(cmd.Context())
-	if err != nil {
-		return err
-	}
-	defer cat.Close()
-	return fn(cat, id)
+	return c.withStore(cmd, func(cat *app.Catalog) error { return fn(cat, id) })
 }

@@ -68,41 +68,14 @@ func (c *Catalog) WatchList(ctx context.Context) ([]*catalog.Talk, error) {
 	return c.store.WatchList(ctx)
 }
 
-// CreateSavedSearch stores a new saved search, once its query is known
-// to parse.
+// CreateSavedSearch stores a new saved search.
 func (c *Catalog) CreateSavedSearch(ctx context.Context, s *catalog.SavedSearch) error {
-	if err := c.checkSavedSearch(ctx, s); err != nil {
-		return err
-	}
 	return c.store.CreateSavedSearch(ctx, s)
 }
 
-// UpdateSavedSearch replaces a saved search, once its query is known to
-// parse.
+// UpdateSavedSearch replaces a saved search.
 func (c *Catalog) UpdateSavedSearch(ctx context.Context, name string, s *catalog.SavedSearch) error {
-	if err := c.checkSavedSearch(ctx, s); err != nil {
-		return err
-	}
 	return c.store.UpdateSavedSearch(ctx, name, s)
-}
-
-// checkSavedSearch runs the search once: a query that does not parse is
-// refused when it is saved, not every time its feed is read.
-func (c *Catalog) checkSavedSearch(ctx context.Context, s *catalog.SavedSearch) error {
-	if err := s.Validate(); err != nil {
-		return err
-	}
-	req := s.Request()
-	req.PerPage = 1
-	if _, err := c.SearchTalks(ctx, req); err != nil {
-		if catalog.ErrorCode(err) == catalog.EINVALID {
-			return err
-		}
-		// The query's syntax is fine; the search failed for another reason
-		// (say, no server to search through), which saving need not wait for.
-		c.logger.Warn("could not try the saved search's query", "name", s.Name, "err", err)
-	}
-	return nil
 }
 
 // DeleteSavedSearch removes a saved search.

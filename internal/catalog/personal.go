@@ -117,6 +117,11 @@ func (s *SavedSearch) Validate() error {
 	case len(s.Query) > MaxSavedSearchQuery:
 		return Errorf(EINVALID, "query is %d bytes; the limit is %d", len(s.Query), MaxSavedSearchQuery)
 	}
+	// A query that does not parse is refused when it is saved, not every
+	// time its feed is read.
+	if _, err := ParseQuery(s.Query); err != nil {
+		return err
+	}
 	req := s.Request()
 	return req.Normalize()
 }

@@ -23,3 +23,22 @@ func TestSortTiesNewest(t *testing.T) {
 		t.Errorf("order %v, want %v (scores first, equal scores newest first, no start last)", got, want)
 	}
 }
+
+func TestSavedSearchValidate(t *testing.T) {
+	for _, tt := range []struct {
+		ss   SavedSearch
+		fine bool
+	}{
+		{SavedSearch{Name: "bgp", Query: `bgp -evpn "route leak"`}, true},
+		{SavedSearch{Name: "broken quote", Query: `"open`}, false},
+		{SavedSearch{Name: "unknown field", Query: "colour:red"}, false},
+		{SavedSearch{Name: "", Query: "bgp"}, false},
+		{SavedSearch{Name: "a/b", Query: "bgp"}, false},
+		{SavedSearch{Name: "bad sort", Sort: "loudest"}, false},
+	} {
+		err := tt.ss.Validate()
+		if (err == nil) != tt.fine || (err != nil && ErrorCode(err) != EINVALID) {
+			t.Errorf("%+v: Validate() = %v", tt.ss, err)
+		}
+	}
+}
