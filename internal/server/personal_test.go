@@ -303,10 +303,9 @@ func TestAPIWatchListCalendar(t *testing.T) {
 		}
 	}
 	wantTitles := []string{want.Title}
-	if env.findTalk(other).Start.IsZero() {
-		// A talk without a start cannot be a calendar event.
-	} else {
-		wantTitles = append(wantTitles, env.findTalk(other).Title)
+	// A talk without a start cannot be a calendar event.
+	if o := env.findTalk(other); !o.Start.IsZero() {
+		wantTitles = append(wantTitles, o.Title)
 	}
 	slices.Sort(titles)
 	slices.Sort(wantTitles)
