@@ -110,6 +110,9 @@ type agendaPatterns struct {
 	aside   *regexp.Regexp  // parenthesised asides, "(sponsored by …)"
 	breaks  map[string]bool // words that make a row a break on their own
 	fillers map[string]bool // words a break title may also hold
+	// programme items that are no talk, by how their title starts:
+	// "Welcome and Opening", "Social Event at …", "Closing Remarks"
+	occasions *regexp.Regexp
 }
 
 func newAgendaPatterns() *agendaPatterns {
@@ -128,13 +131,19 @@ func newAgendaPatterns() *agendaPatterns {
 			"acreditacion", "acreditaciones", "descanso", "kaffeepause", "mittagspause", "mittagessen", "registrierung"),
 		fillers: set("morning", "afternoon", "networking", "comfort", "and", "y", "und", "de", "the", "light",
 			"short", "long", "welcome", "badge", "pickup", "pick", "up", "snacks", "snack", "drinks", "mañana", "tarde"),
+		occasions: regexp.MustCompile(`(?i)^\W*(welcome\s*(and|&|\+)\s*opening|opening\s*(and|&|\+)\s*welcome|(opening|closing|welcome)(\s+(remarks|address|session|words))?\W*$|(opening|closing)\s+(remarks|address)\b|social\s+event|evening\s+social|welcome\s+(reception|drinks)|networking\s+(reception|event|drinks|social)|conference\s+dinner|social\s+dinner)`),
 	}
 }
 
-// isBreak reports rows that are no talk: breaks, meals, registration. The
-// title must be made of such words only (asides in parentheses aside), so
-// that "Lunch-time BGP incidents" stays a talk.
+// isBreak reports rows that are no talk: breaks, meals, registration, the
+// opening and social occasions. A break's title must be made of such words
+// only (asides in parentheses aside), so that "Lunch-time BGP incidents"
+// stays a talk; an occasion is known by how its title starts, so that
+// "Social engineering in peering" stays one too.
 func (p *agendaPatterns) isBreak(title string) bool {
+	if p.occasions.MatchString(title) {
+		return true
+	}
 	t := strings.ToLower(p.aside.ReplaceAllString(title, " "))
 	words := strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })
 	found := false

@@ -35,7 +35,7 @@ func Generic(ctx context.Context, f *Fetcher, rawURL string) (*Result, error) {
 	_, isAPI := pretalxAPIURL(u)
 	_, isIndico := indicoExportURL(u)
 	if isAPI || isIndico {
-		return genericDiscover(ctx, f, u.String(), "")
+		return genericDiscover(ctx, f, u.String(), "", naming{})
 	}
 	resp, err := f.Get(ctx, u.String())
 	if err != nil {
@@ -47,35 +47,60 @@ func Generic(ctx context.Context, f *Fetcher, rawURL string) (*Result, error) {
 			return nil, catalog.Errorf(catalog.EINVALID, "%s is neither a web page nor a schedule talkdex can read: %s", resp.FinalURL, catalog.ErrorMessage(err))
 		}
 		d := &Discovery{URL: resp.FinalURL, Route: "schedule export", Format: format, Body: resp.Body}
-		return genericResult(ctx, d, "")
+		return genericResult(ctx, d, "", naming{})
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(resp.Body))
+	return genericPage(ctx, f, resp.FinalURL, resp.Body, naming{})
+}
+
+// naming is the series and event a caller already knows the talks belong
+// to (a site adapter's edition); empty fields are named after the page.
+type naming struct{ series, event string }
+
+// genericPage reads an HTML page's talks the generic way: an embedded
+// pretalx schedule, embedded structured data, a link to a schedule export,
+// and only then the heuristic extractor. A nil fetcher reads a saved page:
+// what would need the network is skipped, and the path says so.
+func genericPage(ctx context.Context, f *Fetcher, pageURL string, body []byte, names naming) (*Result, error) {
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	if err != nil {
-		return nil, catalog.Errorf(catalog.EINVALID, "%s is not readable HTML: %v", resp.FinalURL, err)
+		return nil, catalog.Errorf(catalog.EINVALID, "%s is not readable HTML: %v", pageURL, err)
 	}
-	page := mustParse(resp.FinalURL)
-	if event, how, ok := pretalxEventOf(doc, page); ok {
-		d, err := pretalxExport(ctx, f, event, how)
-		if err != nil {
-			return nil, err
-		}
-		return genericResult(ctx, d, "")
-	}
-	if format, err := formats.Detect(head(resp.Body)); err == nil {
-		d := &Discovery{URL: resp.FinalURL, Route: "page with embedded talk data (" + format + ")", Format: format, Body: resp.Body}
-		return genericResult(ctx, d, "")
+	// A saved page has no address; relative links then stay relative and
+	// are not followed.
+	page := &url.URL{}
+	if u, err := url.Parse(pageURL); err == nil {
+		page = u
 	}
 	var note string
-	if link, kind, ok := scheduleLink(doc, page); ok {
-		r, err := genericDiscover(ctx, f, link, "the page's link to "+kind)
-		if err == nil {
-			return r, nil
+	if event, how, ok := pretalxEventOf(doc, page); ok {
+		if f == nil {
+			note = " (its pretalx schedule " + event.String() + " needs the network)"
+		} else {
+			d, err := pretalxExport(ctx, f, event, how)
+			if err != nil {
+				return nil, err
+			}
+			return genericResult(ctx, d, "", names)
 		}
-		// A dead or unreadable link is no reason to give up on the page
-		// itself; the path says why the link was not used.
-		note = fmt.Sprintf(" (its link to %s %s failed: %s)", kind, link, catalog.ErrorMessage(err))
 	}
-	r := genericExtract(doc, page)
+	if format, err := formats.Detect(head(body)); err == nil {
+		d := &Discovery{URL: pageURL, Route: "page with embedded talk data (" + format + ")", Format: format, Body: body}
+		return genericResult(ctx, d, "", names)
+	}
+	if link, kind, ok := scheduleLink(doc, page); ok {
+		if f == nil {
+			note += fmt.Sprintf(" (its link to %s %s needs the network)", kind, link)
+		} else {
+			r, err := genericDiscover(ctx, f, link, "the page's link to "+kind, names)
+			if err == nil {
+				return r, nil
+			}
+			// A dead or unreadable link is no reason to give up on the
+			// page itself; the path says why the link was not used.
+			note += fmt.Sprintf(" (its link to %s %s failed: %s)", kind, link, catalog.ErrorMessage(err))
+		}
+	}
+	r := genericExtract(doc, page, names)
 	r.Path = "generic " + r.Path + note
 	return r, nil
 }
@@ -94,19 +119,19 @@ func ParseGeneric(ctx context.Context, pageURL string, body []byte) (*Result, er
 	if pageURL != "" {
 		page, _ = url.Parse(pageURL)
 	}
-	return genericExtract(doc, page), nil
+	return genericExtract(doc, page, naming{}), nil
 }
 
-func genericDiscover(ctx context.Context, f *Fetcher, target, via string) (*Result, error) {
+func genericDiscover(ctx context.Context, f *Fetcher, target, via string, names naming) (*Result, error) {
 	d, err := Discover(ctx, f, target)
 	if err != nil {
 		return nil, err
 	}
-	return genericResult(ctx, d, via)
+	return genericResult(ctx, d, via, names)
 }
 
-func genericResult(ctx context.Context, d *Discovery, via string) (*Result, error) {
-	talks, err := readDiscovery(ctx, d, "", "")
+func genericResult(ctx context.Context, d *Discovery, via string, names naming) (*Result, error) {
+	talks, err := readDiscovery(ctx, d, names.series, names.event)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +234,7 @@ type genericExtractor struct {
 // and opening/closing slots are left out. A slot's time range gives the
 // duration, and a dated day heading the year; no start is set, as a plain
 // page names no time zone.
-func genericExtract(doc *goquery.Document, page *url.URL) *Result {
+func genericExtract(doc *goquery.Document, page *url.URL, names naming) *Result {
 	x := &genericExtractor{
 		page:      page,
 		timeRE:    regexp.MustCompile(genericTimePattern),
@@ -228,8 +253,13 @@ func genericExtract(doc *goquery.Document, page *url.URL) *Result {
 		speakerC:  -1,
 		titleC:    -1,
 	}
-	x.event = genericEventName(doc)
-	x.series = genericSeriesName(x.event)
+	x.event, x.series = names.event, names.series
+	if x.event == "" {
+		x.event = genericEventName(doc)
+	}
+	if x.series == "" {
+		x.series = genericSeriesName(x.event)
+	}
 	doc.Find("h1, h2, h3, h4, h5, h6, caption, tr, li, p, dt").Each(func(_ int, s *goquery.Selection) {
 		switch goquery.NodeName(s) {
 		case "h1", "h2", "h3", "h4", "h5", "h6", "caption", "dt":

@@ -83,8 +83,12 @@ func ScrapeFile(ctx context.Context, a Adapter, path, edition string) (*Result, 
 		r.Path = "generic " + r.Path + " from " + path
 		return requireTalks(r, path)
 	}
-	r, err := a.Parse(ctx, Page{URL: pageURL, Edition: edition, Body: body})
+	page := Page{URL: pageURL, Edition: edition, Body: body}
+	r, err := a.Parse(ctx, page)
 	if err != nil {
+		return nil, err
+	}
+	if r, err = orGeneric(ctx, nil, a, page, r); err != nil {
 		return nil, err
 	}
 	if r.Delegate != "" {
@@ -105,8 +109,12 @@ func fetchAndParse(ctx context.Context, f *Fetcher, a Adapter, pageURL, edition 
 	if err != nil {
 		return nil, err
 	}
-	r, err := a.Parse(ctx, Page{URL: resp.FinalURL, Edition: edition, Body: resp.Body})
+	page := Page{URL: resp.FinalURL, Edition: edition, Body: resp.Body}
+	r, err := a.Parse(ctx, page)
 	if err != nil {
+		return nil, err
+	}
+	if r, err = orGeneric(ctx, f, a, page, r); err != nil {
 		return nil, err
 	}
 	if r.Path == "" {
@@ -129,6 +137,31 @@ func fetchAndParse(ctx context.Context, f *Fetcher, a Adapter, pageURL, edition 
 	r.Talks = append(r.Talks, talks...)
 	r.Path += " → " + describeDiscovery(d)
 	return r, nil
+}
+
+// orGeneric hands a page on which its adapter found no talks to the
+// generic reader (structured data, schedule links, the agenda heuristic),
+// under the adapter's series and edition: a site that has changed its
+// layout, or one whose adapter was built without a saved real page, still
+// yields what can be found, and the path says the adapter did not
+// recognise the page. A nil fetcher (a saved page) follows no links.
+func orGeneric(ctx context.Context, f *Fetcher, a Adapter, page Page, r *Result) (*Result, error) {
+	if len(r.Talks) > 0 || r.Delegate != "" {
+		return r, nil
+	}
+	names := naming{series: r.Series, event: r.Event}
+	if names.series == "" {
+		names.series = a.Info().Series
+	}
+	g, err := genericPage(ctx, f, page.URL, page.Body, names)
+	if err != nil {
+		return nil, fmt.Errorf("%s found no talks it knows on %s, and the generic reader failed: %w", a.Info().Name, page.URL, err)
+	}
+	if g.Event == "" {
+		g.Event = r.Event
+	}
+	g.Path = a.Info().Name + " did not recognise the page's layout; " + g.Path
+	return g, nil
 }
 
 // readDiscovery reads what Discover found with the formats package. Series

@@ -13,7 +13,8 @@ import (
 )
 
 // stubAdapter is a site whose program page lists one talk a line, and
-// whose edition "99" hands its talks to an ICS calendar.
+// whose edition "99" hands its talks to an ICS calendar. An HTML page is a
+// layout it does not know: it finds no talks there.
 type stubAdapter struct{ base string }
 
 func (a stubAdapter) Info() SourceInfo {
@@ -37,6 +38,9 @@ func (a stubAdapter) Parse(_ context.Context, p Page) (*Result, error) {
 	body := string(p.Body)
 	if rest, ok := strings.CutPrefix(body, "delegate "); ok {
 		r.Delegate = strings.TrimSpace(rest)
+		return r, nil
+	}
+	if strings.HasPrefix(strings.TrimSpace(body), "<") {
 		return r, nil
 	}
 	for _, line := range strings.Split(body, "\n") {

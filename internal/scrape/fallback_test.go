@@ -1,0 +1,116 @@
+package scrape
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A site that changes its layout (or whose adapter never saw a real page)
+// must not come back empty-handed: the page goes to the generic reader,
+// and its talks land in the adapter's series and edition.
+func TestScrapeFallsBackToGenericHeuristic(t *testing.T) {
+	s := newWebSite(t)
+	page := readFile(t, filepath.Join("testdata", "generic", "table.html"))
+	s.serve("/stubnog7/", "text/html", page)
+	r, err := Scrape(context.Background(), testFetcher(t), stubAdapter{s.srv.URL}, "7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := ParseGeneric(context.Background(), s.srv.URL+"/stubnog7/", page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := titlesOf(r.Talks), titlesOf(plain.Talks); len(want) == 0 || !slices.Equal(got, want) {
+		t.Fatalf("titles %q, want the heuristic's %q", got, want)
+	}
+	for _, tk := range r.Talks {
+		if tk.Series != "StubNOG" || tk.Event != "StubNOG7" || tk.Source.Name != GenericSource || !strings.HasPrefix(tk.Source.Key, GenericSource+":StubNOG7:") {
+			t.Errorf("%q landed in %s/%s as %+v, want StubNOG/StubNOG7 from the generic reader", tk.Title, tk.Series, tk.Event, tk.Source)
+		}
+	}
+	if r.Series != "StubNOG" || r.Event != "StubNOG7" {
+		t.Errorf("result names %s/%s", r.Series, r.Event)
+	}
+	if !strings.HasPrefix(r.Path, "stubnog did not recognise the page's layout; generic heuristic agenda extractor: ") {
+		t.Errorf("path %q does not say the adapter fell back", r.Path)
+	}
+}
+
+func TestScrapeFallbackFollowsScheduleLink(t *testing.T) {
+	s := newWebSite(t)
+	s.serve("/stubnog7/", "text/html", []byte(`<html><body><p>Our programme is in the <a href="/cal.ics">calendar</a>.</p></body></html>`))
+	s.serve("/cal.ics", "text/calendar", readFile(t, filepath.Join("testdata", "generic", "calconf.ics")))
+	r, err := Scrape(context.Background(), testFetcher(t), stubAdapter{s.srv.URL}, "7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := titlesOf(r.Talks); !slices.Equal(got, []string{"Calendars Considered Harmful", "Time Zones for the Weary"}) {
+		t.Fatalf("titles %q", got)
+	}
+	for _, tk := range r.Talks {
+		if tk.Series != "StubNOG" || tk.Event != "StubNOG7" {
+			t.Errorf("%q landed in %s/%s, want StubNOG/StubNOG7", tk.Title, tk.Series, tk.Event)
+		}
+	}
+	if want := "stubnog did not recognise the page's layout; generic: structured data, schedule export " + s.srv.URL + "/cal.ics found through the page's link to an ICS calendar"; r.Path != want {
+		t.Errorf("path %q\nwant %q", r.Path, want)
+	}
+}
+
+// A saved page cannot follow links: the fallback reads what the page
+// itself holds and says what it left.
+func TestScrapeFileFallbackWithoutNetwork(t *testing.T) {
+	a, ok := AdapterByName("ausnog")
+	if !ok {
+		t.Fatal("no ausnog adapter")
+	}
+	r, err := ScrapeFile(context.Background(), a, filepath.Join("testdata", "generic", "list.html"), "2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Talks) == 0 {
+		t.Fatal("no talks")
+	}
+	for _, tk := range r.Talks {
+		if tk.Series != "AusNOG" || tk.Event != r.Event || tk.Source.Name != GenericSource {
+			t.Errorf("%q landed in %s/%s from %s, want AusNOG/%s from the generic reader", tk.Title, tk.Series, tk.Event, tk.Source.Name, r.Event)
+		}
+	}
+	if !strings.HasPrefix(r.Path, "ausnog did not recognise the page's layout; generic heuristic agenda extractor") {
+		t.Errorf("path %q does not say the adapter fell back", r.Path)
+	}
+	if !strings.Contains(r.Event, "2023") {
+		t.Errorf("event %q does not name the edition asked for", r.Event)
+	}
+
+	_, err = ScrapeFile(context.Background(), a, filepath.Join("testdata", "generic", "ics-link.html"), "2023")
+	if err == nil || !strings.Contains(err.Error(), "found no talks") {
+		t.Fatalf("a saved page that only links its calendar: err %v", err)
+	}
+}
+
+func TestAgendaBreaksAndOccasions(t *testing.T) {
+	for title, want := range map[string]bool{
+		"Morning Tea":                          true,
+		"Lunch (sponsored by ExampleNet)":      true,
+		"Welcome and Opening":                  true,
+		"Opening Remarks":                      true,
+		"Closing":                              true,
+		"Social Event at the Harbour":          true,
+		"Networking Reception":                 true,
+		"Conference Dinner":                    true,
+		"Lunch-time BGP incidents":             false,
+		"Social engineering in peering":        false,
+		"Opening up the RPKI":                  false,
+		"Welcome to IPv6-only":                 false,
+		"Closing the loop on route leaks":      false,
+		"Coffee, Tea and Time Synchronisation": false,
+	} {
+		if got := isAgendaBreak(title); got != want {
+			t.Errorf("isAgendaBreak(%q) = %v, want %v", title, got, want)
+		}
+	}
+}
