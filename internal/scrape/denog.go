@@ -34,9 +34,15 @@ import (
 //     slot ("day1_1330-On_Observability.pdf"). Its delimiter row has one
 //     cell too few, so the site serves it as a paragraph of pipe-separated
 //     lines rather than a table; both forms are read;
+//   - DENOG 11: only a "zeitplan" grid of placeholder slots ("Talk",
+//     "Workshops"), which names no talk: a clear error, never talks;
 //   - DENOG 12: a recordings page, Markdown tables (Time | "Title (Speaker)"
-//     | slides | recording) under "Monday, November 9th";
-//   - DENOG 14+: only a <pretalx-schedule> widget, handed on as a Delegate.
+//     | slides | recording) under "Monday, November 9th"; earlier versions
+//     left placeholder rows ("Talks", "End") for the days not yet recorded;
+//   - DENOG 13: a recordings page like DENOG12's but with no speakers, and
+//     a talks page (titled "Agenda") that embeds pretalx;
+//   - DENOG 14+: only a <pretalx-schedule> widget, handed on as a Delegate
+//     (DENOG12's talks page uses the older <pretalx-schedule-widget event=…>).
 const (
 	denogName     = "denog"
 	denogSeries   = "DENOG"
@@ -62,6 +68,8 @@ func (denogAdapter) Info() SourceInfo {
 			"https://www.denog.de/en/meetings/denog<N>/agenda/",
 			"https://www.denog.de/de/meetings/denog12/recordings/",
 			"https://www.denog.de/de/meetings/denog10/programm2/",
+			"https://www.denog.de/de/meetings/denog11/zeitplan/",
+			"https://www.denog.de/de/meetings/denog13/talks/",
 		},
 		Editions:       "N → DENOG<N> (1, 2, …); 14 and later through the pretalx schedule the agenda page embeds",
 		Checked:        true,
@@ -106,9 +114,8 @@ func (denogAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 	}
 	event := fmt.Sprintf("DENOG%d", n)
 	res := &Result{Series: denogSeries, Event: event}
-	if widget := doc.Find("pretalx-schedule[event-url]").First(); widget.Length() > 0 {
-		res.Delegate = strings.TrimSpace(widget.AttrOr("event-url", ""))
-		res.Path = "pretalx schedule via <pretalx-schedule>"
+	if delegate, via, ok := denogPretalxWidget(doc); ok {
+		res.Delegate, res.Path = delegate, "pretalx schedule via "+via
 		return res, nil
 	}
 	loc, err := time.LoadLocation(denogTimeZone)
@@ -137,6 +144,11 @@ func (denogAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 	for _, t := range lightning {
 		p.add(t)
 	}
+	if len(p.talks) == 0 && denogHasPlaceholderSlots(doc, p.re.placeholder) {
+		// An agenda drafted before the call for papers closed: the
+		// generic reader would take its "Talk" cells for talks.
+		return nil, catalog.Errorf(catalog.EINVALID, "%s page %s lists only placeholder slots (\"Talk\", \"Workshops\", \"TBD\") and names no talk", event, p.sourceURL)
+	}
 	res.Talks = p.talks
 	res.Path = "denog agenda table"
 	if n == denogRecordingsOnly {
@@ -151,12 +163,13 @@ func (denogAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 // denogPatterns are the regular expressions a parse uses, compiled once a
 // page rather than once a row (the package keeps no state between calls).
 type denogPatterns struct {
-	notATalk, trailingParens, emptyParens, timeRange, quotedHeading, daySlotFile *regexp.Regexp
+	notATalk, placeholder, trailingParens, emptyParens, timeRange, quotedHeading, daySlotFile *regexp.Regexp
 }
 
 func newDenogPatterns() denogPatterns {
 	return denogPatterns{
 		notATalk:       denogNotATalk(),
+		placeholder:    denogPlaceholder(),
 		trailingParens: nogTrailingParens(),
 		emptyParens:    nogEmptyParens(),
 		timeRange:      nogTimeRange(),
@@ -371,7 +384,7 @@ func (p *denogPage) row(row *goquery.Selection, cols denogColumns, day time.Time
 			title, speakers = m[1], people
 		}
 	}
-	if title == "" || p.re.notATalk.MatchString(strings.ToLower(title)) {
+	if title == "" || p.re.notATalk.MatchString(strings.ToLower(title)) || p.re.placeholder.MatchString(strings.ToLower(title)) {
 		return nil
 	}
 	t := &catalog.Talk{Title: title, Speakers: denogPeople(speakers), Links: nogRowLinks(row, p.sourceURL)}
@@ -631,15 +644,48 @@ func (p *denogPage) titleText(cell *goquery.Selection) string {
 // talk.
 func denogNotATalk() *regexp.Regexp {
 	const slot = `^(?:(?:denog\s*\d*|workshop|conference|meeting)\s+)?(?:opening|welcome|closing)(?:\s*(?:/|&|and|und)\s*(?:opening|welcome|closing))*` +
-		`(?:\s+(?:notes?|talk|remarks|words|session|day\s*\d+|tag\s*\d+|(?:&|and|und)\s+(?:introduction|einführung)|to\s+denog\s*\d*|denog\s*\d*))*$`
+		`(?:\s+(?:notes?|talk|remarks|words|session|day\s*\d+|tag\s*\d+|(?:&|and|und)\s+(?:introduction|einführung|recap)|to\s+denog\s*\d*|denog\s*\d*))*$`
 	return regexp.MustCompile(slot +
 		`|^(lightning talks?\b|abschluss\b|newcomer\b|introduction to venueless|social$)` +
 		`|registration|anmeldung|coffee|kaffee|pause\b|\bbreak\b|lunch|mittagessen|abendessen|dinner` +
-		`|social event|get ?together|begrüßung|eröffnung|vereinsgründung|mitgliederversammlung|general meeting|farewell|denog\d* closing`)
+		`|social event|get ?together|begrüßung|eröffnung|vereinsgründung|mitglieder\s*versammlung|general meeting|farewell|denog\d* closing`)
+}
+
+// denogPlaceholder matches the slots of an agenda drafted before its talks
+// were chosen (DENOG11's grid, DENOG12's first agenda): "Talk", "Talks",
+// "Workshops", "TBD", "End".
+func denogPlaceholder() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:talks?|workshops?|tb[ade]|end|n\.\s*n\.)$`)
+}
+
+// denogHasPlaceholderSlots reports whether any table cell of the page is a
+// placeholder slot.
+func denogHasPlaceholderSlots(doc *goquery.Document, placeholder *regexp.Regexp) bool {
+	found := false
+	doc.Find("td").EachWithBreak(func(_ int, c *goquery.Selection) bool {
+		found = placeholder.MatchString(strings.ToLower(catalog.CleanText(c.Text())))
+		return !found
+	})
+	return found
+}
+
+// denogPretalxWidget finds the pretalx schedule a page embeds: DENOG13 and
+// later write <pretalx-schedule event-url=…>, DENOG12's talks page the
+// older <pretalx-schedule-widget event=…>. via names the element.
+func denogPretalxWidget(doc *goquery.Document) (delegate, via string, ok bool) {
+	for _, w := range []struct{ element, attr string }{
+		{"pretalx-schedule", "event-url"},
+		{"pretalx-schedule-widget", "event"},
+	} {
+		if u := strings.TrimSpace(doc.Find(w.element+"["+w.attr+"]").First().AttrOr(w.attr, "")); u != "" {
+			return u, "<" + w.element + ">", true
+		}
+	}
+	return "", "", false
 }
 
 func denogPathPattern() *regexp.Regexp {
-	return regexp.MustCompile(`^/(?:de|en)/meetings/denog(\d+)/(?:agenda|recordings|programm\d*)(?:/|\.html)?$`)
+	return regexp.MustCompile(`^/(?:de|en)/meetings/denog(\d+)/(?:agenda|recordings|programm\d*|zeitplan|talks)(?:/|\.html)?$`)
 }
 
 func denogDayHeader() *regexp.Regexp {
@@ -681,6 +727,16 @@ func denogEditionURL(n int) string {
 	case 10:
 		// DENOG10's program lives on its slides and recordings page.
 		return "https://www.denog.de/de/meetings/denog10/programm2/"
+	case 11:
+		// DENOG11 has no agenda page, only this timetable; it names no
+		// talks, and Parse says so.
+		return "https://www.denog.de/de/meetings/denog11/zeitplan/"
+	case 13:
+		// DENOG13's agenda is its talks page, which embeds pretalx (with
+		// speakers). Its recordings page lists the same talks without
+		// speakers; it is left out because pretalx's talks are keyed by
+		// pretalx's ids and would not merge with them.
+		return "https://www.denog.de/de/meetings/denog13/talks/"
 	}
 	return fmt.Sprintf("https://www.denog.de/de/meetings/denog%d/agenda/", n)
 }

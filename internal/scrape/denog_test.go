@@ -228,6 +228,51 @@ func TestDENOGFixtures(t *testing.T) {
 	}
 }
 
+// TestDENOGPretalxWidgets pins both ways the site embeds pretalx: DENOG13
+// and later with <pretalx-schedule event-url>, DENOG12's talks page with
+// the older <pretalx-schedule-widget event>.
+func TestDENOGPretalxWidgets(t *testing.T) {
+	tests := []struct {
+		name, body, delegate, path string
+	}{
+		{"pretalx-schedule", `<pretalx-schedule event-url="https://pretalx.example.org/denog42/" locale="en"></pretalx-schedule>`,
+			"https://pretalx.example.org/denog42/", "pretalx schedule via <pretalx-schedule>"},
+		{"pretalx-schedule-widget", `<pretalx-schedule-widget event="https://pretalx.example.org/denog42/" height="500px"></pretalx-schedule-widget>`,
+			"https://pretalx.example.org/denog42/", "pretalx schedule via <pretalx-schedule-widget>"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body := "<html><head><title>DENOG42 - Talks</title></head><body>" + tc.body +
+				`<noscript><a href="https://pretalx.example.org/denog42/schedule/">click here</a></noscript></body></html>`
+			res := nogParse(t, denogAdapter{}, Page{Body: []byte(body)})
+			if res.Delegate != tc.delegate || res.Path != tc.path || len(res.Talks) != 0 {
+				t.Errorf("delegate %q path %q with %d talks, want %q via %q and no talks", res.Delegate, res.Path, len(res.Talks), tc.delegate, tc.path)
+			}
+		})
+	}
+}
+
+// TestDENOGPlaceholderPages: an agenda drafted before its talks were chosen
+// (DENOG11's timetable grid, DENOG12's first agenda) is an error saying so,
+// not an empty page for the generic reader to fill with "Talk" entries.
+func TestDENOGPlaceholderPages(t *testing.T) {
+	tests := []struct {
+		name string
+		body []byte
+	}{
+		{"timetable grid", readFile(t, filepath.Join("testdata", "denog", "placeholder-grid.html"))},
+		{"draft agenda", renderJekyll(t, filepath.Join("testdata", "denog", "placeholder-agenda.md"))},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := (denogAdapter{}).Parse(context.Background(), Page{URL: "https://www.denog.de/de/meetings/denog42/zeitplan/", Body: tc.body})
+			if catalog.ErrorCode(err) != catalog.EINVALID || !strings.Contains(catalog.ErrorMessage(err), "placeholder") || !strings.Contains(catalog.ErrorMessage(err), "DENOG42") {
+				t.Errorf("Parse = %v, %v; want EINVALID naming DENOG42's placeholder slots", res, err)
+			}
+		})
+	}
+}
+
 func TestDENOGPretalxDelegates(t *testing.T) {
 	page := Page{URL: "https://www.denog.de/de/meetings/denog15/agenda/", Body: renderJekyll(t, "denog/denog15_agenda.md")}
 	res := nogParse(t, denogAdapter{}, page)
@@ -285,6 +330,8 @@ func TestDENOGEditionURLs(t *testing.T) {
 		{"DENOG1", "https://www.denog.de/de/meetings/denog1/agenda/"},
 		{"denog 12", "https://www.denog.de/de/meetings/denog12/recordings/"},
 		{"15", "https://www.denog.de/de/meetings/denog15/agenda/"},
+		{"11", "https://www.denog.de/de/meetings/denog11/zeitplan/"},
+		{"13", "https://www.denog.de/de/meetings/denog13/talks/"},
 	}
 	for _, tc := range tests {
 		got, err := (denogAdapter{}).EditionURLs(tc.edition)
@@ -310,6 +357,8 @@ func TestDENOGMatch(t *testing.T) {
 		{"https://www.denog.de/de/meetings/denog12/recordings/", "12", true},
 		{"https://www.denog.de/de/meetings/denog8/agenda.html", "8", true},
 		{"https://www.denog.de/de/meetings/denog10/programm2/", "10", true},
+		{"https://www.denog.de/de/meetings/denog11/zeitplan/", "11", true},
+		{"https://www.denog.de/de/meetings/denog13/talks.html", "13", true},
 		{"https://www.denog.de/de/meetings/denog9/", "", false},
 		{"https://www.denog.de/de/archiv.html", "", false},
 		{"https://example.org/de/meetings/denog9/agenda/", "", false},
@@ -376,6 +425,15 @@ func TestDENOGOwnLayouts(t *testing.T) {
 			{"The Social Side of Peering", "", "2021-11-08T13:30:00+01:00", 0, "video"},
 			{"Closing the gap: BGP, slowly", "", "2021-11-09T10:10:00+01:00", 0, "video"},
 		},
+	}, {
+		// An early DENOG12 recordings page: the days not yet recorded
+		// still show the draft agenda's placeholder slots.
+		name: "recordings with placeholder rows", file: "recordings-draft.md", url: "https://www.denog.de/de/meetings/denog12/recordings/", event: "DENOG12", path: "denog recordings table", count: 2,
+		absent: []string{"Workshops", "End", "Talks", "Opening Talk", "Closing Talk & Recap", "Mitglieder Versammlung 2031"},
+		sample: []nogWantTalk{
+			{"Shipping Routers by Sea", "Erika Musterfrau", "2020-11-09T13:00:00+01:00", 0, "video"},
+			{"Segment Routing (SR) for Beginners", "Max Mustermann; Jana Beispiel", "2020-11-09T13:30:00+01:00", 0, ""},
+		},
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -412,6 +470,7 @@ func TestDENOGNotATalk(t *testing.T) {
 		"DENOG13 Opening", "DENOG 13 Opening", "Workshop opening & introduction", "Social", "Closing Day 1",
 		"Welcome Day 2", "Welcome Notes", "Opening/Welcome Words", "Closing", "Closing Talk", "DENOG12 Closing",
 		"Welcome to DENOG14", "Opening", "Social Event in the foyer", "Coffee Break", "Lightning Talks", "Newcomer Session",
+		"Closing Talk & Recap", "Mitglieder Versammlung 2020", "Mitgliederversammlung",
 	}
 	talks := []string{
 		"Opening up the looking glass", "Closing the gap: BGP, slowly", "Welcome to the world of SRv6",

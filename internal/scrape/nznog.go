@@ -32,6 +32,11 @@ import (
 //   - 2026: "### Speaker" alone, then "**Title**" (sometimes "**Title:
 //     Real Title**"), then the abstract.
 //
+// From 2020 to 2025 the programme pages only embed a Google Sheets
+// document, which is not read: such a page is a clear error pointing at
+// the talks page, rather than an empty result the generic reader would
+// guess at.
+//
 // Only the programme pages carry times (Pacific/Auckland); the talks pages
 // list accepted talks, not the schedule.
 const (
@@ -114,6 +119,12 @@ func (nznogAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 	default:
 		p.speakerSections(content)
 		res.Path = "nznog \"## Speaker\" sections"
+	}
+	if len(p.talks) == 0 {
+		if sheet := content.Find(`iframe[src*="docs.google.com/spreadsheets"]`).First(); sheet.Length() > 0 {
+			return nil, catalog.Errorf(catalog.EINVALID, "%s page %s only embeds a Google Sheets document (%s), which talkdex does not read; the talks are listed on %s",
+				p.event, p.sourceURL, sheet.AttrOr("src", ""), nznogTalksURL(year))
+		}
 	}
 	res.Talks = p.talks
 	return res, nil
@@ -519,6 +530,10 @@ func nznogEditionURL(year int) string {
 	if year <= 2019 {
 		return fmt.Sprintf("https://nznog.org/conferences/nznog-%d/programme", year)
 	}
+	return nznogTalksURL(year)
+}
+
+func nznogTalksURL(year int) string {
 	return fmt.Sprintf("https://nznog.org/conferences/nznog-%d/talks", year)
 }
 

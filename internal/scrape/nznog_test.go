@@ -120,6 +120,20 @@ func TestNZNOGParseRefuses(t *testing.T) {
 	}
 }
 
+// TestNZNOGSheetsProgramme: the 2020–2025 programme pages only embed a
+// Google Sheets document; parsing one says so and points at the talks page
+// instead of leaving an empty page to the generic reader.
+func TestNZNOGSheetsProgramme(t *testing.T) {
+	const pageURL = "https://nznog.org/conferences/nznog-2031/programme"
+	body := `<html><head><title>NZNOG 2031 Programme</title></head><body><div class="content"><div style="overflow: auto;">` +
+		`<iframe src="https://docs.google.com/spreadsheets/d/e/EXAMPLE/pubhtml?gid=0&amp;single=true" title="NZNOG 2031 Programme"></iframe></div></div></body></html>`
+	res, err := (nznogAdapter{}).Parse(t.Context(), Page{URL: pageURL, Body: []byte(body)})
+	msg := catalog.ErrorMessage(err)
+	if catalog.ErrorCode(err) != catalog.EINVALID || !strings.Contains(msg, "Google Sheets") || !strings.Contains(msg, "https://nznog.org/conferences/nznog-2031/talks") {
+		t.Errorf("Parse = %v, %v; want EINVALID naming the embed and the talks page", res, err)
+	}
+}
+
 func TestNZNOGEditionURLs(t *testing.T) {
 	tests := []struct {
 		edition, want string
@@ -255,7 +269,9 @@ func TestEditionURLsFollowTheSitesPages(t *testing.T) {
 	}{
 		{denogAdapter{}, "9", "https://www.denog.de/de/meetings/denog9/agenda/"},
 		{denogAdapter{}, "10", "https://www.denog.de/de/meetings/denog10/programm2/"},
+		{denogAdapter{}, "11", "https://www.denog.de/de/meetings/denog11/zeitplan/"},
 		{denogAdapter{}, "12", "https://www.denog.de/de/meetings/denog12/recordings/"},
+		{denogAdapter{}, "13", "https://www.denog.de/de/meetings/denog13/talks/"},
 		{nznogAdapter{}, "2019", "https://nznog.org/conferences/nznog-2019/programme"},
 		{nznogAdapter{}, "2024", "https://nznog.org/conferences/nznog-2024/talks"},
 	}
