@@ -113,6 +113,8 @@ type agendaPatterns struct {
 	// programme items that are no talk, by how their title starts:
 	// "Welcome and Opening", "Social Event at …", "Closing Remarks"
 	occasions *regexp.Regexp
+	// the slots of a draft agenda, "Talk", "TBA" (lower case)
+	placeholder *regexp.Regexp
 }
 
 func newAgendaPatterns() *agendaPatterns {
@@ -131,7 +133,8 @@ func newAgendaPatterns() *agendaPatterns {
 			"acreditacion", "acreditaciones", "descanso", "kaffeepause", "mittagspause", "mittagessen", "registrierung"),
 		fillers: set("morning", "afternoon", "networking", "comfort", "and", "y", "und", "de", "the", "light",
 			"short", "long", "welcome", "badge", "pickup", "pick", "up", "snacks", "snack", "drinks", "mañana", "tarde"),
-		occasions: regexp.MustCompile(`(?i)^\W*(welcome\s*(and|&|\+)\s*opening|opening\s*(and|&|\+)\s*welcome|(opening|closing|welcome)(\s+(remarks|address|session|words))?\W*$|(opening|closing)\s+(remarks|address)\b|social\s+event|evening\s+social|welcome\s+(reception|drinks)|networking\s+(reception|event|drinks|social)|conference\s+dinner|social\s+dinner)`),
+		placeholder: regexp.MustCompile(placeholderPattern),
+		occasions:   regexp.MustCompile(`(?i)^\W*(welcome\s*(and|&|\+)\s*opening|opening\s*(and|&|\+)\s*welcome|(opening|closing|welcome)(\s+(remarks|address|session|words))?\W*$|(opening|closing)\s+(remarks|address)\b|social\s+event|evening\s+social|welcome\s+(reception|drinks)|networking\s+(reception|event|drinks|social)|conference\s+dinner|social\s+dinner)`),
 	}
 }
 
@@ -141,7 +144,7 @@ func newAgendaPatterns() *agendaPatterns {
 // stays a talk; an occasion is known by how its title starts, so that
 // "Social engineering in peering" stays one too.
 func (p *agendaPatterns) isBreak(title string) bool {
-	if p.occasions.MatchString(title) {
+	if p.occasions.MatchString(title) || p.placeholder.MatchString(strings.ToLower(title)) {
 		return true
 	}
 	t := strings.ToLower(p.aside.ReplaceAllString(title, " "))

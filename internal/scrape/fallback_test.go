@@ -108,9 +108,32 @@ func TestAgendaBreaksAndOccasions(t *testing.T) {
 		"Welcome to IPv6-only":                 false,
 		"Closing the loop on route leaks":      false,
 		"Coffee, Tea and Time Synchronisation": false,
+		"Talk":                                 true,
+		"TBA":                                  true,
+		"Workshops":                            true,
+		"Talks about talks":                    false,
 	} {
 		if got := isAgendaBreak(title); got != want {
 			t.Errorf("isAgendaBreak(%q) = %v, want %v", title, got, want)
 		}
+	}
+}
+
+// A draft agenda's "Talk" and "TBA" slots are not talks, for the generic
+// reader either: a page of nothing else yields none.
+func TestGenericSkipsPlaceholderSlots(t *testing.T) {
+	page := []byte(`<html><head><title>DraftNOG 3 Agenda</title></head><body><table>
+<tr><th>Time</th><th>Title</th><th>Speaker</th></tr>
+<tr><td>09:00-09:30</td><td>Talk</td><td></td></tr>
+<tr><td>09:30-10:00</td><td>TBA</td><td></td></tr>
+<tr><td>10:00-10:30</td><td>Anycast in the Attic</td><td>Robin Placeholder</td></tr>
+<tr><td>10:30-11:00</td><td>Workshops</td><td></td></tr>
+</table></body></html>`)
+	r, err := ParseGeneric(context.Background(), "", page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := titlesOf(r.Talks); !slices.Equal(got, []string{"Anycast in the Attic"}) {
+		t.Errorf("titles %q, want only the named talk", got)
 	}
 }

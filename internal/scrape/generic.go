@@ -194,23 +194,29 @@ const genericSkipPattern = `(?i)(\blunch|\bcoffee\b|\bbreak\b|\bbreakfast\b|\bre
 // "September 18, 2015".
 const genericDatePattern = `(?i)\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(\d{4})\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`
 
+// placeholderPattern matches, in lower case, the slots of an agenda drafted
+// before its talks were chosen: "Talk", "Workshops", "TBA", "N.N.".
+const placeholderPattern = `^\W*(talks?|vortrag|workshops?|session|tb[ade]|n\.\s*n\.?|end|to be (announced|confirmed|determined)|slot \d*)\W*$`
+
 // genericLabelPattern matches link texts that label a resource rather than
 // name the talk.
 const genericLabelPattern = `(?i)^\W*(slides?|folien|video|recording|pdf|youtube|vimeo|download|abstract|details|more|link)\W*$`
 
 // genericExtractor holds one extraction's compiled patterns and state.
 type genericExtractor struct {
-	page     *url.URL
-	series   string
-	event    string
-	timeRE   *regexp.Regexp
-	skipRE   *regexp.Regexp
-	dateRE   *regexp.Regexp
-	labelRE  *regexp.Regexp
-	byRE     *regexp.Regexp
-	speakerH *regexp.Regexp // a header naming the speaker column
-	titleH   *regexp.Regexp // a header naming the title column
-	people   map[string]bool
+	page    *url.URL
+	series  string
+	event   string
+	timeRE  *regexp.Regexp
+	skipRE  *regexp.Regexp
+	dateRE  *regexp.Regexp
+	labelRE *regexp.Regexp
+	// placeholderRE matches the slots of a draft agenda: "Talk", "TBA".
+	placeholderRE *regexp.Regexp
+	byRE          *regexp.Regexp
+	speakerH      *regexp.Regexp // a header naming the speaker column
+	titleH        *regexp.Regexp // a header naming the title column
+	people        map[string]bool
 	// Selectors compiled once an extraction rather than once a cell.
 	titleSel  goquery.Matcher
 	linkSel   goquery.Matcher
@@ -236,22 +242,23 @@ type genericExtractor struct {
 // page names no time zone.
 func genericExtract(doc *goquery.Document, page *url.URL, names naming) *Result {
 	x := &genericExtractor{
-		page:      page,
-		timeRE:    regexp.MustCompile(genericTimePattern),
-		skipRE:    regexp.MustCompile(genericSkipPattern),
-		dateRE:    regexp.MustCompile(genericDatePattern),
-		labelRE:   regexp.MustCompile(genericLabelPattern),
-		byRE:      regexp.MustCompile(`(?i)^by\s+`),
-		speakerH:  regexp.MustCompile(`\b(speakers?|presenters?|referent(en|in)?|who|vortragende)\b`),
-		titleH:    regexp.MustCompile(`\b(title|titel|talk|topic|thema|session|presentation|vortrag)\b`),
-		people:    map[string]bool{},
-		titleSel:  cascadia.MustCompile("strong, b, h2, h3, h4, h5, h6, a, em, span.title, .title"),
-		linkSel:   cascadia.MustCompile("a[href]"),
-		anchors:   cascadia.MustCompile("a"),
-		seen:      map[string]bool{},
-		wallClock: map[*catalog.Talk]wallClock{},
-		speakerC:  -1,
-		titleC:    -1,
+		page:          page,
+		timeRE:        regexp.MustCompile(genericTimePattern),
+		skipRE:        regexp.MustCompile(genericSkipPattern),
+		dateRE:        regexp.MustCompile(genericDatePattern),
+		labelRE:       regexp.MustCompile(genericLabelPattern),
+		placeholderRE: regexp.MustCompile(placeholderPattern),
+		byRE:          regexp.MustCompile(`(?i)^by\s+`),
+		speakerH:      regexp.MustCompile(`\b(speakers?|presenters?|referent(en|in)?|who|vortragende)\b`),
+		titleH:        regexp.MustCompile(`\b(title|titel|talk|topic|thema|session|presentation|vortrag)\b`),
+		people:        map[string]bool{},
+		titleSel:      cascadia.MustCompile("strong, b, h2, h3, h4, h5, h6, a, em, span.title, .title"),
+		linkSel:       cascadia.MustCompile("a[href]"),
+		anchors:       cascadia.MustCompile("a"),
+		seen:          map[string]bool{},
+		wallClock:     map[*catalog.Talk]wallClock{},
+		speakerC:      -1,
+		titleC:        -1,
 	}
 	x.event, x.series = names.event, names.series
 	if x.event == "" {
@@ -489,6 +496,10 @@ func (x *genericExtractor) isLabel(s string) bool {
 // the like. The keyword test spares most titles the regexp.
 func (x *genericExtractor) isBreak(title string) bool {
 	lower := strings.ToLower(title)
+	if x.placeholderRE.MatchString(lower) {
+		// A slot of an agenda drafted before its talks were chosen.
+		return true
+	}
 	for _, k := range []string{"lunch", "coffee", "break", "registration", "dinner", "reception", "social", "together", "welcome", "opening", "closing", "end of day", "doors open"} {
 		if strings.Contains(lower, k) {
 			return x.skipRE.MatchString(title)
