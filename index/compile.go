@@ -16,6 +16,7 @@ const (
 	synonymBoost    = 0.8 // an entry of the word's synonym set
 	completionBoost = 0.5 // a completion of the word being typed
 	typoBoost       = 0.3 // a correction one edit away; two edits count half
+	formBoost       = 0.4 // another form of the word: "analysis" for "analyse"
 	// phraseBoost multiplies the field boosts of the bonus for the query's
 	// words standing together, in order, in the title or the abstract.
 	phraseBoost = 1.5
@@ -82,6 +83,10 @@ type compiler struct {
 	// partial says the query's last clause is a word still being typed
 	// (see lastWordIsPartial): it also matches as a prefix.
 	partial bool
+	// loose compiles the second try of a query no talk matched as typed:
+	// every word may be a typo (even of a word the index has), cut short,
+	// or another form of the talk's word.
+	loose bool
 }
 
 // compile turns clauses into a boolean query: every positive clause (or
@@ -94,7 +99,7 @@ type compiler struct {
 // into a query that matches nothing: Bleve would otherwise either return no
 // results at all or, worse, silently drop the whole required part.
 func (c *compiler) compile(clauses []clause) (top *query.BooleanQuery, hasText bool) {
-	var must, should, mustNot []query.Query
+	var must, should, mustNot, spareable []query.Query
 	for _, u := range c.units(clauses) {
 		q := c.compileUnit(u, clauses)
 		if q == nil {
@@ -104,10 +109,24 @@ func (c *compiler) compile(clauses []clause) (top *query.BooleanQuery, hasText b
 			mustNot = append(mustNot, q)
 			continue
 		}
-		must = append(must, q)
+		if c.loose && u.first == u.last && !exactField(clauses[u.first].field) {
+			spareable = append(spareable, q)
+		} else {
+			must = append(must, q)
+		}
 		if !clauses[u.first].isNumeric() || u.last > u.first {
 			hasText = true
 		}
+	}
+	if len(spareable) >= minPartsToSpare {
+		// The second try may miss one word of a longer query: people
+		// remember a word or a name wrong ("pacheco microservices golang").
+		// Talks with every word still score above those missing one.
+		words := query.NewDisjunctionQuery(spareable)
+		words.SetMin(float64(len(spareable) - 1))
+		must = append(must, words)
+	} else {
+		must = append(must, spareable...)
 	}
 	if len(must) == 0 {
 		must = append(must, query.NewMatchAllQuery())
@@ -117,6 +136,21 @@ func (c *compiler) compile(clauses []clause) (top *query.BooleanQuery, hasText b
 	top = query.NewBooleanQuery(must, should, mustNot)
 	return top, hasText
 }
+
+// exactField reports the query prefixes that name a category (series:,
+// event:, tag:, mytag:, year:, rating:): the second try of a query keeps
+// them as typed, as it would a filter.
+func exactField(field string) bool {
+	switch field {
+	case prefixSeries, prefixEvent, prefixTag, prefixMyTag, prefixYear, prefixRating:
+		return true
+	}
+	return false
+}
+
+// minPartsToSpare is how many plain words a query needs before its
+// second try may miss one of them.
+const minPartsToSpare = 3
 
 // unit is what one required or excluded part of the query is compiled
 // from: clauses first..last, which are alternatives (an OR group), a run
@@ -221,6 +255,11 @@ func (c *compiler) compileUnit(u unit, clauses []clause) query.Query {
 // compileClause returns nil for a clause that cannot match anything by
 // itself (see compile). last says the clause ends the query.
 func (c *compiler) compileClause(cl clause, last bool) query.Query {
+	if c.loose && exactField(cl.field) {
+		strict := *c
+		strict.loose = false
+		return strict.compileClause(cl, last)
+	}
 	switch cl.field {
 	case prefixYear:
 		return numericBetween(fieldYearNum, cl.lo, cl.hi)
@@ -273,13 +312,18 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 	// one analysis: each is a clause of its own, and every field and
 	// language multiplies what a search must walk.
 	near := expansionTargets(targets)
-	for _, fix := range c.words.corrections(word, typoEdits(word)) {
+	own := c.words.count(word)
+	fixes := c.words.corrections(word, typoEdits(word))
+	if c.loose {
+		fixes = c.words.neighbours(word, typoEdits(word))
+	}
+	for _, fix := range fixes {
 		if q := c.matchPrimary(near, fix.term, typoBoost/float64(fix.edits)); q != nil {
 			alts = append(alts, q)
 		}
 	}
-	if last && c.partial && utf8Len(word) >= minCompletionRunes && c.words.count(word) < commonWord {
-		for _, w := range c.words.completions(word) {
+	if c.unfinished(word, own, last) {
+		for _, w := range c.words.completions(word, c.completionLimit()) {
 			if w.term == word {
 				continue
 			}
@@ -288,7 +332,66 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 			}
 		}
 	}
+	if own < commonWord || c.loose {
+		// Another form of a rare word: "analyse" finds "analysis" and
+		// "virtualise" "virtualisation", words its stem begins but that
+		// stem differently (or are too many edits away to be a typo).
+		for _, w := range c.otherForms(word) {
+			if q := c.matchPrimary(near, w.term, formBoost); q != nil {
+				alts = append(alts, q)
+			}
+		}
+	}
 	return orQuery(alts)
+}
+
+// unfinished reports whether a query word (in own talks) is to be matched
+// as a prefix too: the last word while it is being typed, unless it is
+// common enough to be meant as it is; or a word further back that hardly
+// any talk has, which users type cut short ("traffic eng ai").
+func (c *compiler) unfinished(word string, own uint64, last bool) bool {
+	n := utf8Len(word)
+	if last && c.partial && n >= minCompletionRunes && own < commonWord {
+		return true
+	}
+	return n >= minAbbreviationRunes && (own < rareWord || c.loose)
+}
+
+// completionLimit is how many completions a word may have.
+func (c *compiler) completionLimit() int {
+	if c.loose {
+		return maxLooseCompletions
+	}
+	return maxCompletions
+}
+
+// otherForms returns the indexed words, other than word itself, that begin
+// with a stem of word (in any language the index analyses), up to
+// completionLimit a stem.
+func (c *compiler) otherForms(word string) []dictWord {
+	if utf8Len(word) < minFormRunes {
+		return nil
+	}
+	var out []dictWord
+	seen := map[string]bool{word: true}
+	for _, l := range languages() {
+		tokens := c.analyze(l.analyzer, word)
+		if len(tokens) != 1 {
+			continue
+		}
+		stem := tokens[0]
+		if stem == word || !strings.HasPrefix(word, stem) || utf8Len(stem) < minFormRunes-2 || seen["stem:"+stem] {
+			continue
+		}
+		seen["stem:"+stem] = true
+		for _, w := range c.words.completions(stem, c.completionLimit()) {
+			if !seen[w.term] {
+				seen[w.term] = true
+				out = append(out, w)
+			}
+		}
+	}
+	return out
 }
 
 // expansionTargets keeps the fields a typo correction or a completion is

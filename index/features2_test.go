@@ -231,3 +231,45 @@ func TestRelated(t *testing.T) {
 		}
 	}
 }
+
+// Words typed cut short in the middle of a query, and other forms of a
+// word than the talk's, find the talk; a word enough talks have is taken
+// as meant, with no prefix or other forms added.
+func TestShortenedWordsAndOtherForms(t *testing.T) {
+	talks := []*catalog.Talk{
+		{ID: 1, Series: "S", Event: "E", Title: "Traffic Engineering for AI Training Networks"},
+		{ID: 2, Series: "S", Event: "E", Title: "BGP Peer Analysis based on Netflow"},
+		{ID: 3, Series: "S", Event: "E", Title: "Virtualisation of network functions"},
+		{ID: 4, Series: "S", Event: "E", Title: "A route to somewhere"},
+		{ID: 5, Series: "S", Event: "E", Title: "Every route matters"},
+		{ID: 6, Series: "S", Event: "E", Title: "The route less travelled"},
+		{ID: 7, Series: "S", Event: "E", Title: "Router reboots at scale"},
+	}
+	ix := loadTalks(t, talks)
+	tests := []struct {
+		query string
+		first int64 // the talk that must rank first
+		not   []int64
+	}{
+		{"traffic eng ai train", 1, nil},
+		{"bgp peer analyse netflow", 2, nil},
+		{"virtualise network", 3, nil},
+		// "route" is in three talks: meant as typed, so "router" is not
+		// a completion of it.
+		{"route ", 4, []int64{7}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			res := runSearch(t, ix, catalog.SearchRequest{Query: tt.query})
+			ids := hitIDs(res)
+			if rankOf(res, tt.first) != 1 {
+				t.Errorf("query %q: got %v, want talk %d first", tt.query, ids, tt.first)
+			}
+			for _, id := range tt.not {
+				if slices.Contains(ids, id) {
+					t.Errorf("query %q found talk %d: %v", tt.query, id, ids)
+				}
+			}
+		})
+	}
+}

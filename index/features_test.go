@@ -125,7 +125,7 @@ func TestAsYouTypePrefix(t *testing.T) {
 		want  []int64 // sorted
 	}{
 		{"snij", []int64{7}},         // the last word completes
-		{"snij ", nil},               // a finished word does not
+		{"snij ", []int64{7}},        // a finished word no talk has is taken as cut short too
 		{"origin valid", []int64{7}}, // after a complete word
 		{"speaker:snij", []int64{7}}, // within a field
 		{"aut", []int64{8}},          // "automation" is only in title and abstract

@@ -59,29 +59,40 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		top.AddFilter(filter)
 	}
 
-	sr := bleve.NewSearchRequestOptions(top, perPage, (page-1)*perPage, false)
-	sr.SortByCustom(sortOrder(req.Sort, hasText))
 	gen := ix.facets.generation()
 	key := facetKey(clauses, partial, req.Filter)
 	facets, cached := ix.facets.get(key)
-	if !cached {
-		sr.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, allFacetTerms))
-	}
-	if hasText {
-		sr.Highlight = bleve.NewHighlightWithStyle(htmlhighlight.Name)
-		sr.Highlight.Fields = highlightFields()
-	}
-
-	res, err := ix.bi.SearchInContext(ctx, sr)
+	res, err := ix.run(ctx, top, req.Sort, perPage, page, hasText, !cached)
 	if err != nil {
 		return nil, fmt.Errorf("search index for %q: %w", req.Query, err)
 	}
+	loose, strict := false, 0
+	if hasText && res.Total < fewHits {
+		// Next to nothing matches as typed: try again with every word
+		// allowed to be a typo, cut short or another form of the talk's
+		// word, and a longer query to miss one word, and say so when that
+		// finds more. Only such a query pays for the second search.
+		comp.loose = true
+		second, _ := comp.compile(clauses)
+		if filter != nil {
+			second.AddFilter(filter)
+		}
+		found, err := ix.closeMatches(ctx, top, second, req.Sort, perPage, page, hasText, res)
+		if err != nil {
+			return nil, fmt.Errorf("search index for close matches of %q: %w", req.Query, err)
+		}
+		if found != nil {
+			strict = int(res.Total)
+			res, loose, cached = found, true, false
+		}
+	}
 
 	out := &catalog.SearchResult{
-		Total:   int(res.Total),
-		Page:    page,
-		PerPage: perPage,
-		Hits:    make([]catalog.SearchHit, 0, len(res.Hits)),
+		Total:        int(res.Total),
+		Page:         page,
+		PerPage:      perPage,
+		Hits:         make([]catalog.SearchHit, 0, len(res.Hits)),
+		CloseMatches: loose,
 	}
 	for _, h := range res.Hits {
 		id, err := strconv.ParseInt(h.ID, 10, 64)
@@ -95,8 +106,12 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		ix.facets.put(key, gen, facets)
 	}
 	out.Facets = facets
-	if hasText && out.Total < fewHits {
-		suggestion, err := ix.didYouMean(ctx, dict, clauses, filter, out.Total)
+	if hasText && (out.Total < fewHits || loose) {
+		asTyped := out.Total
+		if loose {
+			asTyped = strict
+		}
+		suggestion, err := ix.didYouMean(ctx, dict, clauses, filter, asTyped)
 		if err != nil {
 			return nil, err
 		}
@@ -105,6 +120,67 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 	out.Took = time.Since(started)
 	out.TookMS = float64(out.Took.Microseconds()) / 1000
 	return out, nil
+}
+
+// closeMatches runs second, the loose form of the query top that found
+// only asTyped's few talks, and returns its page of hits with facets, or
+// nil when it finds no more. In relevance order the talks that matched as
+// typed stay first: a close match never outranks an exact one.
+func (ix *Index) closeMatches(ctx context.Context, top, second query.Query, sort string, perPage, page int, hasText bool, asTyped *bleve.SearchResult) (*bleve.SearchResult, error) {
+	if sort != catalog.SortRelevance || asTyped.Total == 0 {
+		found, err := ix.run(ctx, second, sort, perPage, page, hasText, true)
+		if err != nil || found.Total <= asTyped.Total {
+			return nil, err
+		}
+		return found, nil
+	}
+	// The page is cut from the exact hits followed by the close ones, so
+	// the close ones are read from the start.
+	found, err := ix.run(ctx, second, sort, page*perPage+int(asTyped.Total), 1, hasText, true)
+	if err != nil || found.Total <= asTyped.Total {
+		return nil, err
+	}
+	exact := asTyped.Hits
+	if page > 1 {
+		first, err := ix.run(ctx, top, sort, fewHits, 1, hasText, false)
+		if err != nil {
+			return nil, err
+		}
+		exact = first.Hits
+	}
+	// Scores above every close match keep the exact hits first when the
+	// caller orders ties (catalog.SortTiesNewest) by score.
+	lift := found.MaxScore
+	merged := make(search.DocumentMatchCollection, 0, len(exact)+len(found.Hits))
+	seen := map[string]bool{}
+	for _, h := range exact {
+		h.Score += lift
+		merged = append(merged, h)
+		seen[h.ID] = true
+	}
+	for _, h := range found.Hits {
+		if !seen[h.ID] {
+			merged = append(merged, h)
+		}
+	}
+	from := min((page-1)*perPage, len(merged))
+	found.Hits = merged[from:min(from+perPage, len(merged))]
+	return found, nil
+}
+
+// run runs a compiled query for one page of hits, with highlights when the
+// query has text and the facets when asked.
+func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage, page int, hasText, withFacets bool) (*bleve.SearchResult, error) {
+	sr := bleve.NewSearchRequestOptions(top, perPage, (page-1)*perPage, false)
+	sr.SortByCustom(sortOrder(sort, hasText))
+	if withFacets {
+		sr.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, allFacetTerms))
+	}
+	if hasText {
+		sr.Highlight = bleve.NewHighlightWithStyle(htmlhighlight.Name)
+		sr.Highlight.Fields = highlightFields()
+	}
+	return ix.bi.SearchInContext(ctx, sr)
 }
 
 // reader opens a snapshot of the index for dictionary lookups. Callers hold

@@ -13,9 +13,13 @@ import (
 // becomes a clause of its own, so these bound the query's size whatever the
 // dictionary holds.
 const (
-	maxCorrections     = 3
-	maxCompletions     = 4
-	minCompletionRunes = 2
+	maxCorrections = 3
+	maxCompletions = 4
+	// maxLooseCompletions is the bound for the second try of a query that
+	// found next to nothing (compiler.loose), where a cut-short word's
+	// rarer completions are worth their cost.
+	maxLooseCompletions = 12
+	minCompletionRunes  = 2
 	// maxDictScan bounds the dictionary entries read for one word: a
 	// two-letter prefix may have thousands of completions, read in
 	// alphabetical order, of which only the first maxDictScan compete.
@@ -30,6 +34,15 @@ const (
 	// unfinished as the last word typed (its completions, a clause each,
 	// would mostly find what it finds).
 	commonWord = 50
+	// rareWord is how few talks make a word in the middle of a query look
+	// cut short ("eng" for engineering), so that it matches as a prefix
+	// too, once it has minAbbreviationRunes.
+	rareWord             = 3
+	minAbbreviationRunes = 3
+	// minFormRunes is how long a word must be for its other forms to be
+	// looked up (see compiler.otherForms); shorter stems begin too many
+	// unrelated words.
+	minFormRunes = 6
 )
 
 // dictWord is a word of fieldWords' dictionary: how many talks have it and
@@ -46,9 +59,12 @@ type wordSource interface {
 	// closest and most used first: any such word when the index does not
 	// have word, else only those typoDominance times as common.
 	corrections(word string, edits int) []dictWord
-	// completions returns up to maxCompletions words starting with prefix,
+	// neighbours returns up to maxCorrections words within edits of word,
+	// closest and most used first, however common word itself is.
+	neighbours(word string, edits int) []dictWord
+	// completions returns up to limit words starting with prefix,
 	// most used first.
-	completions(prefix string) []dictWord
+	completions(prefix string, limit int) []dictWord
 	// count is how many talks have word.
 	count(word string) uint64
 }
@@ -88,15 +104,27 @@ func (d *dictionary) count(word string) uint64 {
 }
 
 func (d *dictionary) corrections(word string, edits int) []dictWord {
+	own := d.count(word)
+	if own >= commonWord {
+		return nil
+	}
+	return d.near(word, edits, func(e *bleveindex.DictEntry) bool {
+		return own == 0 || e.Count >= typoDominance*own
+	})
+}
+
+func (d *dictionary) neighbours(word string, edits int) []dictWord {
+	return d.near(word, edits, func(*bleveindex.DictEntry) bool { return true })
+}
+
+// near returns up to maxCorrections words within edits of word that keep
+// accepts, closest and most used first.
+func (d *dictionary) near(word string, edits int, keep func(*bleveindex.DictEntry) bool) []dictWord {
 	if edits <= 0 {
 		return nil
 	}
 	fuzzy, ok := d.r.(bleveindex.IndexReaderFuzzy)
 	if !ok {
-		return nil
-	}
-	own := d.count(word)
-	if own >= commonWord {
 		return nil
 	}
 	fd, err := fuzzy.FieldDictFuzzy(fieldWords, word, edits, "")
@@ -106,7 +134,7 @@ func (d *dictionary) corrections(word string, edits int) []dictWord {
 	}
 	var found []dictWord
 	d.scan(fd, func(e *bleveindex.DictEntry) {
-		if e.Term != word && (own == 0 || e.Count >= typoDominance*own) {
+		if e.Term != word && keep(e) {
 			found = append(found, dictWord{e.Term, e.Count, levenshtein(word, e.Term)})
 		}
 	})
@@ -116,7 +144,7 @@ func (d *dictionary) corrections(word string, edits int) []dictWord {
 	return found[:min(len(found), maxCorrections)]
 }
 
-func (d *dictionary) completions(prefix string) []dictWord {
+func (d *dictionary) completions(prefix string, limit int) []dictWord {
 	fd, err := d.r.FieldDictPrefix(fieldWords, []byte(prefix))
 	if err != nil {
 		d.fail(fmt.Errorf("words starting with %q: %w", prefix, err))
@@ -129,7 +157,7 @@ func (d *dictionary) completions(prefix string) []dictWord {
 	slices.SortFunc(found, func(a, b dictWord) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.term, b.term))
 	})
-	return found[:min(len(found), maxCompletions)]
+	return found[:min(len(found), limit)]
 }
 
 // scan visits up to maxDictScan entries of fd and closes it.

@@ -138,6 +138,12 @@ func (c *cli) printSearch(cmd *cobra.Command, req catalog.SearchRequest, asJSON 
 	} else {
 		fmt.Fprintf(c.io.err, "talks %d-%d of %d (%.1f ms)\n", from, from+len(res.Hits)-1, res.Total, res.TookMS)
 	}
+	if res.CloseMatches && res.Total > 0 {
+		fmt.Fprintln(c.io.err, "few talks match every word as typed; close matches are listed too")
+	}
+	if res.DidYouMean != "" {
+		fmt.Fprintf(c.io.err, "did you mean: %s\n", res.DidYouMean)
+	}
 	return nil
 }
 

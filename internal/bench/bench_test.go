@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,26 @@ func TestSuiteIsWellFormed(t *testing.T) {
 	}
 	if byKind[KindSynonym]+byKind[KindAcronym] < 3 {
 		t.Errorf("synonyms and acronyms have %d queries, want at least 3", byKind[KindSynonym]+byKind[KindAcronym])
+	}
+}
+
+// The holdout sets are read by `talkdex relevance --suite`: they must stay
+// in the suite's format, with kinds it knows.
+func TestHoldoutSetsParse(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("testdata", "holdout*.jsonl"))
+	if err != nil || len(paths) < 2 {
+		t.Fatalf("holdout sets %v: %v", paths, err)
+	}
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qs, err := ParseSuite(f)
+		f.Close()
+		if err != nil || len(qs) == 0 {
+			t.Errorf("%s: %d queries, %v", path, len(qs), err)
+		}
 	}
 }
 

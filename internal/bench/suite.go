@@ -32,11 +32,14 @@ const (
 	KindPhrase       = "phrase"        // a "quoted phrase"
 	KindSynonym      = "synonym"       // another word for the same thing
 	KindAcronym      = "acronym"       // an acronym spelled out, or the reverse
+	KindStemming     = "stemming"      // another form of the talk's words: "analyses", "routers"
+	KindLanguage     = "language"      // a non-English talk searched in its language
+	KindFilter       = "filter"        // words with a field filter: series:, year:, speaker:
 )
 
 // Kinds lists the query kinds in report order.
 func Kinds() []string {
-	return []string{KindTitle, KindSpeakerTopic, KindTypo, KindPrefix, KindAbstract, KindPhrase, KindSynonym, KindAcronym}
+	return []string{KindTitle, KindSpeakerTopic, KindTypo, KindPrefix, KindAbstract, KindPhrase, KindSynonym, KindAcronym, KindStemming, KindLanguage, KindFilter}
 }
 
 // Query is one relevance case: a search and the talk that must come back in

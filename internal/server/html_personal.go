@@ -302,6 +302,7 @@ func (s *Server) renderSearch(c echo.Context, raw url.Values, parseErr error, ba
 	}
 
 	data.Total = res.Total
+	data.CloseMatches = res.CloseMatches
 	if res.DidYouMean != "" {
 		v := cloneValues(values)
 		v.Set(paramQuery, res.DidYouMean)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -427,5 +428,23 @@ func TestRelatedTalksAndDidYouMean(t *testing.T) {
 	_, page = env.do(http.MethodGet, "/?q=rdna", "", "")
 	if !strings.Contains(string(page), `Did you mean <a href="/?q=rdma">rdma</a>`) {
 		t.Errorf("the search page offers no respelling")
+	}
+}
+
+// A query no talk matches word for word lists the close matches, and says
+// so in the API and on the page; an exact match says nothing of the kind.
+func TestCloseMatches(t *testing.T) {
+	env := newTestEnv(t)
+	exact := env.search("q=" + url.QueryEscape("ipv6 networks scale"))
+	if exact.Total == 0 || exact.CloseMatches {
+		t.Fatalf("exact query: %d talks, close_matches %v", exact.Total, exact.CloseMatches)
+	}
+	res := env.search("q=" + url.QueryEscape("ipv6 networks scale zebrafish"))
+	if !res.CloseMatches || res.Total == 0 || res.Hits[0].Talk.Title != "IPv6 Only Networks at Scale" {
+		t.Fatalf("one word no talk has: close_matches %v, %d talks, first %+v", res.CloseMatches, res.Total, res.Hits)
+	}
+	_, page := env.do(http.MethodGet, "/?q="+url.QueryEscape("ipv6 networks scale zebrafish"), "", "")
+	if !strings.Contains(string(page), "close matches are listed too") {
+		t.Errorf("the search page does not say the hits are close matches")
 	}
 }

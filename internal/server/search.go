@@ -36,6 +36,9 @@ type searchPage struct {
 	Filtered bool // a query or a filter is active
 	// DidYouMean is a respelled query that finds more talks, with its link.
 	DidYouMean, DidYouMeanURL string
+	// CloseMatches says few or no talks matched as typed and the list
+	// holds close matches too (typos, words cut short, other forms).
+	CloseMatches bool
 }
 
 type option struct {
