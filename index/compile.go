@@ -1,6 +1,8 @@
 package index
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -366,8 +368,8 @@ func (c *compiler) completionLimit() int {
 }
 
 // otherForms returns the indexed words, other than word itself, that begin
-// with a stem of word (in any language the index analyses), up to
-// completionLimit a stem.
+// with a stem of word (in any language the index analyses), the
+// completionLimit most used.
 func (c *compiler) otherForms(word string) []dictWord {
 	if utf8Len(word) < minFormRunes {
 		return nil
@@ -391,7 +393,12 @@ func (c *compiler) otherForms(word string) []dictWord {
 			}
 		}
 	}
-	return out
+	// Each form is a clause of its own: the most used few of all the
+	// stems' forms are kept, as for completions.
+	slices.SortFunc(out, func(a, b dictWord) int {
+		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.term, b.term))
+	})
+	return out[:min(len(out), c.completionLimit())]
 }
 
 // expansionTargets keeps the fields a typo correction or a completion is

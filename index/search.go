@@ -67,7 +67,7 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		return nil, fmt.Errorf("search index for %q: %w", req.Query, err)
 	}
 	loose, strict := false, 0
-	if hasText && res.Total < fewHits {
+	if hasText && res.Total < fewHits && len(clauses) <= maxLooseClauses {
 		// Next to nothing matches as typed: try again with every word
 		// allowed to be a typo, cut short or another form of the talk's
 		// word, and a longer query to miss one word, and say so when that
@@ -121,6 +121,11 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 	out.TookMS = float64(out.Took.Microseconds()) / 1000
 	return out, nil
 }
+
+// maxLooseClauses bounds the queries that get a second try: every word of
+// it may grow a dozen alternatives, and a query of more words than this is
+// pasted text, not something remembered.
+const maxLooseClauses = 8
 
 // closeMatches runs second, the loose form of the query top that found
 // only asTyped's few talks, and returns its page of hits with facets, or
