@@ -85,9 +85,10 @@ type compiler struct {
 	// partial says the query's last clause is a word still being typed
 	// (see lastWordIsPartial): it also matches as a prefix.
 	partial bool
-	// loose compiles the second try of a query no talk matched as typed:
-	// every word may be a typo (even of a word the index has), cut short,
-	// or another form of the talk's word.
+	// loose compiles the second try of a query few or no talks matched as
+	// typed: every word may be a typo (even of a word the index has), cut
+	// short, or another form of the talk's word, and one plain word of
+	// three or more may be missing.
 	loose bool
 }
 
@@ -111,7 +112,7 @@ func (c *compiler) compile(clauses []clause) (top *query.BooleanQuery, hasText b
 			mustNot = append(mustNot, q)
 			continue
 		}
-		if c.loose && u.first == u.last && !exactField(clauses[u.first].field) {
+		if c.loose && u.first == u.last && !exactField(clauses[u.first].field) && !clauses[u.first].phrase {
 			spareable = append(spareable, q)
 		} else {
 			must = append(must, q)
@@ -317,7 +318,9 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 	own := c.words.count(word)
 	fixes := c.words.corrections(word, typoEdits(word))
 	if c.loose {
-		fixes = c.words.neighbours(word, typoEdits(word))
+		// The strict corrections stay, so that the second try finds
+		// whatever the first found.
+		fixes = unionWords(fixes, c.words.neighbours(word, typoEdits(word)))
 	}
 	for _, fix := range fixes {
 		if q := c.matchPrimary(near, fix.term, typoBoost/float64(fix.edits)); q != nil {
@@ -325,7 +328,7 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 		}
 	}
 	if c.unfinished(word, own, last) {
-		for _, w := range c.words.completions(word, c.completionLimit()) {
+		for _, w := range c.words.completions(word, c.completionLimit(last)) {
 			if w.term == word {
 				continue
 			}
@@ -359,17 +362,30 @@ func (c *compiler) unfinished(word string, own uint64, last bool) bool {
 	return n >= minAbbreviationRunes && (own < rareWord || c.loose)
 }
 
-// completionLimit is how many completions a word may have.
-func (c *compiler) completionLimit() int {
-	if c.loose {
+// completionLimit is how many completions a word may have: more for the
+// last word of a second try, the one most likely cut short, whose rarer
+// completions are then worth their cost.
+func (c *compiler) completionLimit(last bool) int {
+	if c.loose && last {
 		return maxLooseCompletions
 	}
 	return maxCompletions
 }
 
+// unionWords is a followed by the words of b it lacks.
+func unionWords(a, b []dictWord) []dictWord {
+	out := slices.Clone(a)
+	for _, w := range b {
+		if !slices.ContainsFunc(out, func(o dictWord) bool { return o.term == w.term }) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // otherForms returns the indexed words, other than word itself, that begin
 // with a stem of word (in any language the index analyses), the
-// completionLimit most used.
+// maxCompletions most used.
 func (c *compiler) otherForms(word string) []dictWord {
 	if utf8Len(word) < minFormRunes {
 		return nil
@@ -386,7 +402,7 @@ func (c *compiler) otherForms(word string) []dictWord {
 			continue
 		}
 		seen["stem:"+stem] = true
-		for _, w := range c.words.completions(stem, c.completionLimit()) {
+		for _, w := range c.words.completions(stem, maxCompletions) {
 			if !seen[w.term] {
 				seen[w.term] = true
 				out = append(out, w)
@@ -398,7 +414,7 @@ func (c *compiler) otherForms(word string) []dictWord {
 	slices.SortFunc(out, func(a, b dictWord) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.term, b.term))
 	})
-	return out[:min(len(out), c.completionLimit())]
+	return out[:min(len(out), maxCompletions)]
 }
 
 // expansionTargets keeps the fields a typo correction or a completion is

@@ -273,3 +273,23 @@ func TestShortenedWordsAndOtherForms(t *testing.T) {
 		})
 	}
 }
+
+// The second try may leave out a plain word, never a quoted phrase or a
+// category the user named.
+func TestCloseMatchesKeepPhrasesAndCategories(t *testing.T) {
+	talks := []*catalog.Talk{
+		{ID: 1, Series: "RIPE", Event: "RIPE 90", Title: "Segment Routing with EVPN and VXLAN in practice"},
+		{ID: 2, Series: "RIPE", Event: "RIPE 90", Title: "EVPN and VXLAN in practice for zebrafish labs"},
+		{ID: 3, Series: "NANOG", Event: "NANOG 90", Title: "EVPN and VXLAN with segment routing at the edge"},
+	}
+	ix := loadTalks(t, talks)
+	// Talk 2 has every word but the phrase, talk 1 all but "zebrafish".
+	res := runSearch(t, ix, catalog.SearchRequest{Query: `"segment routing" evpn vxlan practice zebrafish`})
+	if got := sortedIDs(res); !res.CloseMatches || !slices.Equal(got, []int64{1}) {
+		t.Errorf("phrase kept: close %v, got %v, want [1]", res.CloseMatches, got)
+	}
+	res = runSearch(t, ix, catalog.SearchRequest{Query: `series:nanog evpn vxlan zebrafish`})
+	if got := sortedIDs(res); !slices.Equal(got, []int64{3}) {
+		t.Errorf("series kept: got %v, want [3]", got)
+	}
+}

@@ -66,24 +66,28 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 	if err != nil {
 		return nil, fmt.Errorf("search index for %q: %w", req.Query, err)
 	}
-	loose, strict := false, 0
+	closeMatched, asTypedTotal := false, 0
 	if hasText && res.Total < fewHits && len(clauses) <= maxLooseClauses {
 		// Next to nothing matches as typed: try again with every word
 		// allowed to be a typo, cut short or another form of the talk's
 		// word, and a longer query to miss one word, and say so when that
 		// finds more. Only such a query pays for the second search.
-		comp.loose = true
-		second, _ := comp.compile(clauses)
+		loose := *comp
+		loose.loose = true
+		second, _ := loose.compile(clauses)
 		if filter != nil {
 			second.AddFilter(filter)
 		}
-		found, err := ix.closeMatches(ctx, top, second, req.Sort, perPage, page, hasText, res)
+		found, err := ix.closeMatches(ctx, closeSearch{exact: top, loose: second, sort: req.Sort, perPage: perPage, page: page, hasText: hasText}, res)
 		if err != nil {
 			return nil, fmt.Errorf("search index for close matches of %q: %w", req.Query, err)
 		}
 		if found != nil {
-			strict = int(res.Total)
-			res, loose, cached = found, true, false
+			asTypedTotal = int(res.Total)
+			res, closeMatched = found, true
+			// The close matches' facets replace the ones cached for
+			// the query: the same query always gets the same second try.
+			cached = false
 		}
 	}
 
@@ -92,7 +96,7 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		Page:         page,
 		PerPage:      perPage,
 		Hits:         make([]catalog.SearchHit, 0, len(res.Hits)),
-		CloseMatches: loose,
+		CloseMatches: closeMatched,
 	}
 	for _, h := range res.Hits {
 		id, err := strconv.ParseInt(h.ID, 10, 64)
@@ -106,10 +110,10 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		ix.facets.put(key, gen, facets)
 	}
 	out.Facets = facets
-	if hasText && (out.Total < fewHits || loose) {
+	if hasText && (out.Total < fewHits || closeMatched) {
 		asTyped := out.Total
-		if loose {
-			asTyped = strict
+		if closeMatched {
+			asTyped = asTypedTotal
 		}
 		suggestion, err := ix.didYouMean(ctx, dict, clauses, filter, asTyped)
 		if err != nil {
@@ -127,13 +131,22 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 // pasted text, not something remembered.
 const maxLooseClauses = 8
 
-// closeMatches runs second, the loose form of the query top that found
-// only asTyped's few talks, and returns its page of hits with facets, or
-// nil when it finds no more. In relevance order the talks that matched as
+// closeSearch is the second try of a query: its exact and loose forms and
+// the page asked for.
+type closeSearch struct {
+	exact, loose  query.Query
+	sort          string
+	perPage, page int
+	hasText       bool
+}
+
+// closeMatches runs the loose form of a query whose exact form found only
+// asTyped's few talks, and returns its page of hits with facets, or nil
+// when it finds no more. In relevance order the talks that matched as
 // typed stay first: a close match never outranks an exact one.
-func (ix *Index) closeMatches(ctx context.Context, top, second query.Query, sort string, perPage, page int, hasText bool, asTyped *bleve.SearchResult) (*bleve.SearchResult, error) {
-	if sort != catalog.SortRelevance || asTyped.Total == 0 {
-		found, err := ix.run(ctx, second, sort, perPage, page, hasText, true)
+func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *bleve.SearchResult) (*bleve.SearchResult, error) {
+	if cs.sort != catalog.SortRelevance || asTyped.Total == 0 {
+		found, err := ix.run(ctx, cs.loose, cs.sort, cs.perPage, cs.page, cs.hasText, true)
 		if err != nil || found.Total <= asTyped.Total {
 			return nil, err
 		}
@@ -141,13 +154,13 @@ func (ix *Index) closeMatches(ctx context.Context, top, second query.Query, sort
 	}
 	// The page is cut from the exact hits followed by the close ones, so
 	// the close ones are read from the start.
-	found, err := ix.run(ctx, second, sort, page*perPage+int(asTyped.Total), 1, hasText, true)
+	found, err := ix.run(ctx, cs.loose, cs.sort, cs.page*cs.perPage+int(asTyped.Total), 1, cs.hasText, true)
 	if err != nil || found.Total <= asTyped.Total {
 		return nil, err
 	}
 	exact := asTyped.Hits
-	if page > 1 {
-		first, err := ix.run(ctx, top, sort, fewHits, 1, hasText, false)
+	if cs.page > 1 {
+		first, err := ix.run(ctx, cs.exact, cs.sort, fewHits, 1, cs.hasText, false)
 		if err != nil {
 			return nil, err
 		}
@@ -163,13 +176,15 @@ func (ix *Index) closeMatches(ctx context.Context, top, second query.Query, sort
 		merged = append(merged, h)
 		seen[h.ID] = true
 	}
+	// The loose form keeps every alternative of the exact one, so its
+	// total counts the exact hits too.
 	for _, h := range found.Hits {
 		if !seen[h.ID] {
 			merged = append(merged, h)
 		}
 	}
-	from := min((page-1)*perPage, len(merged))
-	found.Hits = merged[from:min(from+perPage, len(merged))]
+	from := min((cs.page-1)*cs.perPage, len(merged))
+	found.Hits = merged[from:min(from+cs.perPage, len(merged))]
 	return found, nil
 }
 

@@ -15,9 +15,8 @@ import (
 const (
 	maxCorrections = 3
 	maxCompletions = 4
-	// maxLooseCompletions is the bound for the second try of a query that
-	// found next to nothing (compiler.loose), where a cut-short word's
-	// rarer completions are worth their cost.
+	// maxLooseCompletions bounds the completions of the last word in the
+	// second try of a query that found next to nothing (compiler.loose).
 	maxLooseCompletions = 12
 	minCompletionRunes  = 2
 	// maxDictScan bounds the dictionary entries read for one word: a

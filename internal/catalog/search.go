@@ -146,9 +146,10 @@ type SearchResult struct {
 	// corrected, offered when few talks match and the rewrite matches more;
 	// empty otherwise.
 	DidYouMean string `json:"did_you_mean,omitempty"`
-	// CloseMatches says no talk matched the query as typed and the hits
-	// are close matches: its words taken as typos, cut short, or other
-	// forms of the talks' words.
+	// CloseMatches says few or no talks matched the query as typed and the
+	// hits include close matches after them: its words taken as typos, cut
+	// short, or other forms of the talks' words, or one word of three or
+	// more left out.
 	CloseMatches bool `json:"close_matches,omitempty"`
 	// Took is the wall time of the search, for logs and benchmarks.
 	Took time.Duration `json:"-"`
