@@ -168,7 +168,7 @@ func (c *cli) runScrapes(ctx context.Context, args []string, flags scrapeFlags) 
 		if len(editions) == 1 {
 			edition = editions[0]
 		}
-		r, err := scrape.ScrapeFile(ctx, adapter, flags.from, edition)
+		r, err := scrape.ScrapeFile(ctx, adapter, flags.from, edition, "")
 		if err != nil {
 			return nil, err
 		}
@@ -201,7 +201,7 @@ func (c *cli) scrapeSavedURL(ctx context.Context, rawURL, path string) ([]*scrap
 		return nil, usagef("bad URL %q: %v", rawURL, err)
 	}
 	a, edition, _ := scrape.AdapterForURL(u)
-	r, err := scrape.ScrapeFile(ctx, a, path, edition)
+	r, err := scrape.ScrapeFile(ctx, a, path, edition, u.String())
 	if err != nil {
 		return nil, err
 	}

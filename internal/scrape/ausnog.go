@@ -134,7 +134,7 @@ func newAgendaPatterns() *agendaPatterns {
 		fillers: set("morning", "afternoon", "networking", "comfort", "and", "y", "und", "de", "the", "light",
 			"short", "long", "welcome", "badge", "pickup", "pick", "up", "snacks", "snack", "drinks", "mañana", "tarde"),
 		placeholder: regexp.MustCompile(placeholderPattern),
-		occasions:   regexp.MustCompile(`(?i)^\W*(welcome\s*(and|&|\+)\s*opening|opening\s*(and|&|\+)\s*welcome|(opening|closing|welcome)(\s+(remarks|address|session|words))?\W*$|(opening|closing)\s+(remarks|address)\b|social\s+event|evening\s+social|welcome\s+(reception|drinks)|networking\s+(reception|event|drinks|social)|conference\s+dinner|social\s+dinner)`),
+		occasions:   regexp.MustCompile(`(?i)^\W*(welcome\s*(and|&|\+)\s*opening|opening\s*(and|&|\+)\s*welcome|(opening|closing|welcome)(\s+(remarks|address|session|words))?\W*$|(social\s+event|evening\s+social|welcome\s+(reception|drinks)|networking\s+(reception|event|drinks|social)|conference\s+dinner|social\s+dinner)(\W|$))`),
 	}
 }
 

@@ -71,7 +71,7 @@ func (denogAdapter) Info() SourceInfo {
 			"https://www.denog.de/de/meetings/denog11/zeitplan/",
 			"https://www.denog.de/de/meetings/denog13/talks/",
 		},
-		Editions:       "N → DENOG<N> (1, 2, …); 14 and later through the pretalx schedule the agenda page embeds",
+		Editions:       "N → DENOG<N> (1, 2, …); 13 and later through the pretalx schedule their pages embed; 4, 6 and 11 published no talk list",
 		Checked:        true,
 		CheckedAgainst: denogFixtures,
 	}
@@ -147,7 +147,7 @@ func (denogAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 	if len(p.talks) == 0 && denogHasPlaceholderSlots(doc, p.re.placeholder) {
 		// An agenda drafted before the call for papers closed: the
 		// generic reader would take its "Talk" cells for talks.
-		return nil, catalog.Errorf(catalog.EINVALID, "%s page %s lists only placeholder slots (\"Talk\", \"Workshops\", \"TBD\") and names no talk", event, p.sourceURL)
+		return nil, catalog.Errorf(catalog.EINVALID, "%s page %s has placeholder slots (\"Talk\", \"Workshops\", \"TBD\") and no talk the DENOG adapter can read", event, p.sourceURL)
 	}
 	res.Talks = p.talks
 	res.Path = "denog agenda table"
@@ -655,7 +655,7 @@ func denogNotATalk() *regexp.Regexp {
 // were chosen (DENOG11's grid, DENOG12's first agenda): "Talk", "Talks",
 // "Workshops", "TBD", "End".
 func denogPlaceholder() *regexp.Regexp {
-	return regexp.MustCompile(`^(?:talks?|workshops?|tb[ade]|end|n\.\s*n\.)$`)
+	return regexp.MustCompile(placeholderPattern)
 }
 
 // denogHasPlaceholderSlots reports whether any table cell of the page is a

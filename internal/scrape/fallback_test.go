@@ -27,8 +27,10 @@ func TestScrapeFallsBackToGenericHeuristic(t *testing.T) {
 		t.Fatalf("titles %q, want the heuristic's %q", got, want)
 	}
 	for _, tk := range r.Talks {
-		if tk.Series != "StubNOG" || tk.Event != "StubNOG7" || tk.Source.Name != GenericSource || !strings.HasPrefix(tk.Source.Key, GenericSource+":StubNOG7:") {
-			t.Errorf("%q landed in %s/%s as %+v, want StubNOG/StubNOG7 from the generic reader", tk.Title, tk.Series, tk.Event, tk.Source)
+		// Under the adapter's name, so that its next scrape withdraws
+		// what the page drops, whichever way it reads the page.
+		if tk.Series != "StubNOG" || tk.Event != "StubNOG7" || tk.Source.Name != "stubnog" || !strings.HasPrefix(tk.Source.Key, "stubnog:StubNOG7:") {
+			t.Errorf("%q landed in %s/%s as %+v, want StubNOG/StubNOG7 under stubnog", tk.Title, tk.Series, tk.Event, tk.Source)
 		}
 	}
 	if r.Series != "StubNOG" || r.Event != "StubNOG7" {
@@ -60,6 +62,17 @@ func TestScrapeFallbackFollowsScheduleLink(t *testing.T) {
 	}
 }
 
+// A calendar on another site (a site-wide "add to calendar" service) is
+// not the edition's program: the fallback does not follow it.
+func TestScrapeFallbackIgnoresOffSiteCalendar(t *testing.T) {
+	s := newWebSite(t)
+	s.serve("/stubnog7/", "text/html", []byte(`<html><body><p>All our meetings in one <a href="https://calendar.example/all-meetings.ics">calendar</a>.</p></body></html>`))
+	_, err := Scrape(context.Background(), testFetcher(t), stubAdapter{s.srv.URL}, "7")
+	if err == nil || !strings.Contains(err.Error(), "found no talks") || strings.Contains(err.Error(), "calendar.example") {
+		t.Fatalf("err %v, want found no talks without trying calendar.example", err)
+	}
+}
+
 // A saved page cannot follow links: the fallback reads what the page
 // itself holds and says what it left.
 func TestScrapeFileFallbackWithoutNetwork(t *testing.T) {
@@ -67,7 +80,7 @@ func TestScrapeFileFallbackWithoutNetwork(t *testing.T) {
 	if !ok {
 		t.Fatal("no ausnog adapter")
 	}
-	r, err := ScrapeFile(context.Background(), a, filepath.Join("testdata", "generic", "list.html"), "2023")
+	r, err := ScrapeFile(context.Background(), a, filepath.Join("testdata", "generic", "list.html"), "2023", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,8 +88,8 @@ func TestScrapeFileFallbackWithoutNetwork(t *testing.T) {
 		t.Fatal("no talks")
 	}
 	for _, tk := range r.Talks {
-		if tk.Series != "AusNOG" || tk.Event != r.Event || tk.Source.Name != GenericSource {
-			t.Errorf("%q landed in %s/%s from %s, want AusNOG/%s from the generic reader", tk.Title, tk.Series, tk.Event, tk.Source.Name, r.Event)
+		if tk.Series != "AusNOG" || tk.Event != r.Event || tk.Source.Name != "ausnog" {
+			t.Errorf("%q landed in %s/%s from %s, want AusNOG/%s under ausnog", tk.Title, tk.Series, tk.Event, tk.Source.Name, r.Event)
 		}
 	}
 	if !strings.HasPrefix(r.Path, "ausnog did not recognise the page's layout; generic heuristic agenda extractor") {
@@ -86,7 +99,7 @@ func TestScrapeFileFallbackWithoutNetwork(t *testing.T) {
 		t.Errorf("event %q does not name the edition asked for", r.Event)
 	}
 
-	_, err = ScrapeFile(context.Background(), a, filepath.Join("testdata", "generic", "ics-link.html"), "2023")
+	_, err = ScrapeFile(context.Background(), a, filepath.Join("testdata", "generic", "ics-link.html"), "2023", "")
 	if err == nil || !strings.Contains(err.Error(), "found no talks") {
 		t.Fatalf("a saved page that only links its calendar: err %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
+	"golang.org/x/net/publicsuffix"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 	"github.com/talkdex/talkdex/internal/formats"
@@ -54,7 +55,12 @@ func Generic(ctx context.Context, f *Fetcher, rawURL string) (*Result, error) {
 
 // naming is the series and event a caller already knows the talks belong
 // to (a site adapter's edition); empty fields are named after the page.
-type naming struct{ series, event string }
+// ownSite follows schedule links only to the page's own site: a site-wide
+// "add to calendar" link elsewhere is no program of that edition.
+type naming struct {
+	series, event string
+	ownSite       bool
+}
 
 // genericPage reads an HTML page's talks the generic way: an embedded
 // pretalx schedule, embedded structured data, a link to a schedule export,
@@ -87,7 +93,7 @@ func genericPage(ctx context.Context, f *Fetcher, pageURL string, body []byte, n
 		d := &Discovery{URL: pageURL, Route: "page with embedded talk data (" + format + ")", Format: format, Body: body}
 		return genericResult(ctx, d, "", names)
 	}
-	if link, kind, ok := scheduleLink(doc, page); ok {
+	if link, kind, ok := scheduleLink(doc, page); ok && (!names.ownSite || sameSite(link, page)) {
 		if f == nil {
 			note += fmt.Sprintf(" (its link to %s %s needs the network)", kind, link)
 		} else {
@@ -103,6 +109,21 @@ func genericPage(ctx context.Context, f *Fetcher, pageURL string, body []byte, n
 	r := genericExtract(doc, page, names)
 	r.Path = "generic " + r.Path + note
 	return r, nil
+}
+
+// sameSite reports whether link is on page's site: the same registered
+// domain (pretalx.denog.de and www.denog.de are).
+func sameSite(link string, page *url.URL) bool {
+	u, err := url.Parse(link)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(u.Hostname(), page.Hostname()) {
+		return true
+	}
+	a, errA := publicsuffix.EffectiveTLDPlusOne(u.Hostname())
+	b, errB := publicsuffix.EffectiveTLDPlusOne(page.Hostname())
+	return errA == nil && errB == nil && strings.EqualFold(a, b)
 }
 
 // ParseGeneric runs the heuristic agenda extractor on a page body without

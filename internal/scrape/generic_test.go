@@ -137,7 +137,7 @@ func TestGenericNoTalksIsAnError(t *testing.T) {
 }
 
 func TestScrapeFileGeneric(t *testing.T) {
-	r, err := ScrapeFile(context.Background(), nil, filepath.Join("testdata", "generic", "list.html"), "")
+	r, err := ScrapeFile(context.Background(), nil, filepath.Join("testdata", "generic", "list.html"), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

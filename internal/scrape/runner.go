@@ -61,16 +61,16 @@ func ScrapeURL(ctx context.Context, f *Fetcher, rawURL string) (*Result, error) 
 
 // ScrapeFile parses a saved program page with a, without the network; a nil
 // adapter uses the generic heuristic extractor. edition, if given, names
-// the edition and supplies the URL that relative links resolve against.
+// the edition; pageURL is where the page was saved from (relative links
+// resolve against it), "" for the edition's own program page.
 // A page that delegates to another site (pretalx) cannot be finished from
 // a file and is an EINVALID error saying so.
-func ScrapeFile(ctx context.Context, a Adapter, path, edition string) (*Result, error) {
+func ScrapeFile(ctx context.Context, a Adapter, path, edition, pageURL string) (*Result, error) {
 	body, err := os.ReadFile(path)
 	if err != nil {
 		return nil, catalog.Errorf(catalog.EINVALID, "read saved page: %v", err)
 	}
-	pageURL := ""
-	if a != nil && edition != "" {
+	if a != nil && edition != "" && pageURL == "" {
 		if urls, err := a.EditionURLs(edition); err == nil && len(urls) > 0 {
 			pageURL = urls[0]
 		}
@@ -149,18 +149,28 @@ func orGeneric(ctx context.Context, f *Fetcher, a Adapter, page Page, r *Result)
 	if len(r.Talks) > 0 || r.Delegate != "" {
 		return r, nil
 	}
-	names := naming{series: r.Series, event: r.Event}
+	name := a.Info().Name
+	names := naming{series: r.Series, event: r.Event, ownSite: true}
 	if names.series == "" {
 		names.series = a.Info().Series
 	}
 	g, err := genericPage(ctx, f, page.URL, page.Body, names)
 	if err != nil {
-		return nil, fmt.Errorf("%s found no talks it knows on %s, and the generic reader failed: %w", a.Info().Name, page.URL, err)
+		return nil, fmt.Errorf("%s found no talks it knows on %s, and the generic reader failed: %w", name, page.URL, err)
 	}
 	if g.Event == "" {
 		g.Event = r.Event
 	}
-	g.Path = a.Info().Name + " did not recognise the page's layout; " + g.Path
+	// What the agenda heuristic read is the adapter's scrape: under its
+	// source name, the next scrape of the edition withdraws what the page
+	// no longer lists, whichever way that scrape reads it.
+	for _, t := range g.Talks {
+		if t.Source.Name == GenericSource {
+			t.Source.Name = name
+			t.Source.Key = name + ":" + strings.TrimPrefix(t.Source.Key, GenericSource+":")
+		}
+	}
+	g.Path = name + " did not recognise the page's layout; " + g.Path
 	return g, nil
 }
 

@@ -126,7 +126,7 @@ func TestScrapeFile(t *testing.T) {
 	if err := os.WriteFile(saved, []byte("Saved Talk\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r, err := ScrapeFile(context.Background(), stubAdapter{"https://stub.example"}, saved, "5")
+	r, err := ScrapeFile(context.Background(), stubAdapter{"https://stub.example"}, saved, "5", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestScrapeFile(t *testing.T) {
 	if err := os.WriteFile(delegating, []byte("delegate https://pretalx.example/stubnog14/"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = ScrapeFile(context.Background(), stubAdapter{"https://stub.example"}, delegating, "14")
+	_, err = ScrapeFile(context.Background(), stubAdapter{"https://stub.example"}, delegating, "14", "")
 	if catalog.ErrorCode(err) != catalog.EINVALID || !strings.Contains(catalog.ErrorMessage(err), "needs the network") {
 		t.Errorf("delegating saved page: %v", err)
 	}
