@@ -122,8 +122,14 @@ func (nznogAdapter) Parse(ctx context.Context, page Page) (*Result, error) {
 	}
 	if len(p.talks) == 0 {
 		if sheet := content.Find(`iframe[src*="docs.google.com/spreadsheets"]`).First(); sheet.Length() > 0 {
-			return nil, catalog.Errorf(catalog.EINVALID, "%s page %s only embeds a Google Sheets document (%s), which talkdex does not read; the talks are listed on %s",
-				p.event, p.sourceURL, sheet.AttrOr("src", ""), nznogTalksURL(year))
+			// The talks pages begin with 2020; point there only when that
+			// is another page.
+			where := "."
+			if talks := nznogTalksURL(year); year >= 2020 && talks != p.sourceURL {
+				where = "; the talks are listed on " + talks
+			}
+			return nil, catalog.Errorf(catalog.EINVALID, "%s page %s only embeds a Google Sheets document (%s), which talkdex does not read%s",
+				p.event, p.sourceURL, sheet.AttrOr("src", ""), where)
 		}
 	}
 	res.Talks = p.talks
