@@ -18,32 +18,8 @@ import (
 
 	"github.com/talkdex/talkdex/internal/catalog"
 	"github.com/talkdex/talkdex/internal/formats"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
-
-// sharedFixture returns <repo root>/../shared/fixtures/<rel>, skipping the
-// test when the shared fixtures are not there (a fresh clone).
-func sharedFixture(tb testing.TB, rel string) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "fixtures", filepath.FromSlash(rel))
-	if _, err := os.Stat(path); err != nil {
-		tb.Skipf("shared fixture %s is not available: %v", rel, err)
-	}
-	return path
-}
 
 func readFile(tb testing.TB, path string) []byte {
 	tb.Helper()
@@ -124,9 +100,9 @@ func testFetcher(t *testing.T) *Fetcher {
 // servePretalxDemocon serves the static copy of pretalx's demo event at
 // /democon/: its pages and its schedule export.
 func servePretalxDemocon(t *testing.T, s *webSite) []byte {
-	nojs := readFile(t, sharedFixture(t, "pretalx-democon/schedule-nojs.html"))
-	talk := readFile(t, sharedFixture(t, "pretalx-democon/talk/XFUR3C.html"))
-	export := readFile(t, sharedFixture(t, "pretalx-democon/schedule.json"))
+	nojs := readFile(t, testfixture.Shared(t, "pretalx-democon/schedule-nojs.html"))
+	talk := readFile(t, testfixture.Shared(t, "pretalx-democon/talk/XFUR3C.html"))
+	export := readFile(t, testfixture.Shared(t, "pretalx-democon/schedule.json"))
 	s.serve("/democon/", "text/html; charset=utf-8", nojs)
 	s.serve("/democon/schedule/nojs", "text/html; charset=utf-8", nojs)
 	s.serve("/democon/talk/XFUR3C/", "text/html; charset=utf-8", talk)
@@ -139,7 +115,7 @@ func servePretalxDemocon(t *testing.T, s *webSite) []byte {
 // pointed at the test server, and a pretalx event whose exports are
 // missing but whose talks API answers in three pages.
 func serveDenog(t *testing.T, s *webSite) {
-	md := string(readFile(t, sharedFixture(t, "denog/denog15_agenda.md")))
+	md := string(readFile(t, testfixture.Shared(t, "denog/denog15_agenda.md")))
 	parts := strings.SplitN(md, "---", 3)
 	if len(parts) != 3 || !strings.Contains(parts[2], "<pretalx-schedule") {
 		t.Fatalf("denog15_agenda.md has no front matter and widget")

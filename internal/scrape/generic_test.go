@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/talkdex/talkdex/internal/catalog"
+	"github.com/talkdex/talkdex/internal/testfixture"
 )
 
 func parseGenericFile(t *testing.T, name, pageURL string) *Result {
@@ -155,7 +156,7 @@ func TestScrapeFileGeneric(t *testing.T) {
 // speakers; its ICS export of the same conference holds 153 talks,
 // including breaks, plenaries and workshops.
 func TestGenericPyConUKTabular(t *testing.T) {
-	path := sharedFixture(t, "pyconuk-2015/schedule-tabular.html")
+	path := testfixture.Shared(t, "pyconuk-2015/schedule-tabular.html")
 	r, err := ParseGeneric(context.Background(), "https://2015.pyconuk.org/schedule/", readFile(t, path))
 	if err != nil {
 		t.Fatal(err)
@@ -197,7 +198,7 @@ func BenchmarkParseGeneric(b *testing.B) {
 		})
 	}
 	b.Run("pyconuk-2015", func(b *testing.B) {
-		body := readFile(b, sharedFixture(b, "pyconuk-2015/schedule-tabular.html"))
+		body := readFile(b, testfixture.Shared(b, "pyconuk-2015/schedule-tabular.html"))
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
 			if _, err := ParseGeneric(context.Background(), "https://example.org/", body); err != nil {

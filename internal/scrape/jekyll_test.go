@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/talkdex/talkdex/internal/testfixture"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	goldhtml "github.com/yuin/goldmark/renderer/html"
@@ -22,7 +23,7 @@ import (
 func renderJekyll(tb testing.TB, path string) []byte {
 	tb.Helper()
 	if _, err := os.Stat(path); err != nil && !filepath.IsAbs(path) {
-		path = sharedFixture(tb, path)
+		path = testfixture.Shared(tb, path)
 	}
 	page, err := jekyllPage(readFile(tb, path))
 	if err != nil {
