@@ -213,6 +213,28 @@ func TestIsAgendaBreak(t *testing.T) {
 		{"Lunch-time talk: a very long title about the economics of peering", false},
 		{"Teaching networks to children", false},
 		{"Keynote", false},
+		// Openings, social occasions and draft-agenda slots are matched as
+		// whole titles, not as the start of a talk's title.
+		{"Morning Tea", true},
+		{"Lunch (sponsored by ExampleNet)", true},
+		{"Welcome and Opening", true},
+		{"Opening Remarks", true},
+		{"Closing", true},
+		{"Social Event at the Harbour", true},
+		{"Networking Reception", true},
+		{"Conference Dinner", true},
+		{"Lunch-time BGP incidents", false},
+		{"Social engineering in peering", false},
+		{"Opening up the RPKI", false},
+		{"Welcome to IPv6-only", false},
+		{"Closing the loop on route leaks", false},
+		{"Coffee, Tea and Time Synchronisation", false},
+		{"Talk", true},
+		{"TBA", true},
+		{"Closing Address Space Gaps with RPKI", false},
+		{"Social Events as Network Signals", false},
+		{"Workshops", true},
+		{"Talks about talks", false},
 	}
 	for _, tc := range tests {
 		if got := isAgendaBreak(tc.title); got != tc.want {

@@ -105,33 +105,6 @@ func TestScrapeFileFallbackWithoutNetwork(t *testing.T) {
 	}
 }
 
-func TestAgendaBreaksAndOccasions(t *testing.T) {
-	for title, want := range map[string]bool{
-		"Morning Tea":                          true,
-		"Lunch (sponsored by ExampleNet)":      true,
-		"Welcome and Opening":                  true,
-		"Opening Remarks":                      true,
-		"Closing":                              true,
-		"Social Event at the Harbour":          true,
-		"Networking Reception":                 true,
-		"Conference Dinner":                    true,
-		"Lunch-time BGP incidents":             false,
-		"Social engineering in peering":        false,
-		"Opening up the RPKI":                  false,
-		"Welcome to IPv6-only":                 false,
-		"Closing the loop on route leaks":      false,
-		"Coffee, Tea and Time Synchronisation": false,
-		"Talk":                                 true,
-		"TBA":                                  true,
-		"Workshops":                            true,
-		"Talks about talks":                    false,
-	} {
-		if got := isAgendaBreak(title); got != want {
-			t.Errorf("isAgendaBreak(%q) = %v, want %v", title, got, want)
-		}
-	}
-}
-
 // A draft agenda's "Talk" and "TBA" slots are not talks, for the generic
 // reader either: a page of nothing else yields none.
 func TestGenericSkipsPlaceholderSlots(t *testing.T) {
