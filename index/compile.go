@@ -392,16 +392,17 @@ func (c *compiler) otherForms(word string) []dictWord {
 	}
 	var out []dictWord
 	seen := map[string]bool{word: true}
+	stems := map[string]bool{}
 	for _, l := range languages() {
 		tokens := c.analyze(l.analyzer, word)
 		if len(tokens) != 1 {
 			continue
 		}
 		stem := tokens[0]
-		if stem == word || !strings.HasPrefix(word, stem) || utf8Len(stem) < minFormRunes-2 || seen["stem:"+stem] {
+		if stem == word || !strings.HasPrefix(word, stem) || utf8Len(stem) < minFormRunes-2 || stems[stem] {
 			continue
 		}
-		seen["stem:"+stem] = true
+		stems[stem] = true
 		for _, w := range c.words.completions(stem, maxCompletions) {
 			if !seen[w.term] {
 				seen[w.term] = true
