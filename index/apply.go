@@ -43,7 +43,7 @@ func (ix *Index) Apply(ctx context.Context, upserts []*catalog.Talk, deletes []i
 	}
 	ix.capture(changes)
 	// Even a failed apply may have written some batches.
-	defer ix.facets.invalidate()
+	defer ix.invalidateCaches()
 	if err := applyChanges(ctx, ix.bi, changes); err != nil {
 		return fmt.Errorf("apply %d index changes: %w", len(changes), err)
 	}
@@ -156,7 +156,7 @@ func (ix *Index) swapIn(ctx context.Context, fresh bleve.Index) error {
 		return err
 	}
 	// Whatever happens next, the index searched afterwards is another one.
-	defer ix.facets.invalidate()
+	defer ix.invalidateCaches()
 	// Nothing can Apply while we hold mu, so the capture is complete.
 	if err := applyChanges(ctx, fresh, ix.stopCapture()); err != nil {
 		_ = fresh.Close()
@@ -191,7 +191,7 @@ func (ix *Index) swapIn(ctx context.Context, fresh bleve.Index) error {
 		}
 		return ix.restore(fmt.Errorf("open new index: %w", err))
 	}
-	ix.bi = bi
+	ix.bi, ix.columns = bi, newFacetColumns()
 	ix.needsRebuild.Store(false)
 	// A failure here only leaves a directory behind that the next Open
 	// removes; the rebuild itself succeeded.
@@ -208,7 +208,7 @@ func (ix *Index) restore(cause error) error {
 	if err != nil {
 		return fmt.Errorf("%w; the index is unavailable: %v", cause, err)
 	}
-	ix.bi = bi
+	ix.bi, ix.columns = bi, newFacetColumns()
 	if fresh {
 		ix.needsRebuild.Store(true)
 	}

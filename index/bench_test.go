@@ -128,7 +128,7 @@ func BenchmarkSearch(b *testing.B) {
 			durations := make([]time.Duration, 0, b.N)
 			for i := 0; i < b.N; i++ {
 				if mode == "uncached" {
-					ix.facets.invalidate()
+					ix.invalidateCaches()
 				}
 				started := time.Now()
 				if _, err := ix.Search(ctx, reqs[i%len(reqs)]); err != nil {
@@ -163,7 +163,7 @@ func BenchmarkSearchEach(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			var hits int
 			for i := 0; i < b.N; i++ {
-				ix.facets.invalidate()
+				ix.invalidateCaches()
 				res, err := ix.Search(ctx, req)
 				if err != nil {
 					b.Fatal(err)

@@ -462,7 +462,11 @@ func (c *compiler) match(targets []textTarget, text string, phrase bool, boost f
 	var alts []query.Query
 	for _, t := range targets {
 		for _, analyzer := range c.analyzersFor(t, text) {
-			alts = append(alts, matchText(t.field, analyzer, text, phrase, t.boost*boost))
+			// A phrase that an analysis leaves one word of is that word:
+			// matched as a phrase it would read the positions of every
+			// talk that has it.
+			asPhrase := phrase && len(c.analyze(analyzer, text)) >= 2
+			alts = append(alts, matchText(t.field, analyzer, text, asPhrase, t.boost*boost))
 		}
 	}
 	return orQuery(alts)
@@ -564,13 +568,22 @@ func (c *compiler) proximity(clauses []clause) query.Query {
 		return nil
 	}
 	text := strings.Join(words, " ")
-	var targets []textTarget
+	var alts []query.Query
 	for _, t := range allTextTargets() {
-		if t.field == fieldTitle || t.field == fieldAbstract {
-			targets = append(targets, t)
+		if t.field != fieldTitle && t.field != fieldAbstract {
+			continue
+		}
+		for _, analyzer := range c.analyzersFor(t, text) {
+			// A language that keeps one word of them ("python with" in
+			// English) has no proximity to reward, and its one-word
+			// phrase would read the positions of every talk with the
+			// word: most of the time of a broad search.
+			if len(c.analyze(analyzer, text)) >= 2 {
+				alts = append(alts, matchText(t.field, analyzer, text, true, t.boost*phraseBoost))
+			}
 		}
 	}
-	return c.match(targets, text, true, phraseBoost)
+	return orQuery(alts)
 }
 
 // matchText matches analysed text in one field with a given analyzer.

@@ -60,8 +60,13 @@ type Index struct {
 	// synonyms expand query words; read once at Open.
 	synonyms *synonyms
 
-	// facets caches facet counts between writes.
-	facets facetCache
+	// facets caches facet counts between writes, and browsing whole
+	// results of searches with nothing to score (see Search).
+	facets   *recentCache[map[string][]catalog.FacetValue]
+	browsing *recentCache[*catalog.SearchResult]
+	// columns count facets; guarded by mu and replaced with bi, since a
+	// new index has segments of its own.
+	columns *facetColumns
 
 	// rebuildMu lets one Rebuild run at a time.
 	rebuildMu sync.Mutex
@@ -110,7 +115,11 @@ func OpenWith(path string, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{path: path, bi: bi, synonyms: syn}
+	ix := &Index{
+		path: path, bi: bi, synonyms: syn, columns: newFacetColumns(),
+		facets:   newRecentCache(copyFacets),
+		browsing: newRecentCache(copyResult),
+	}
 	ix.needsRebuild.Store(fresh)
 	return ix, nil
 }
@@ -230,4 +239,10 @@ func hasCurrentVersion(bi bleve.Index) (bool, error) {
 		return false, fmt.Errorf("read index mapping version: %w", err)
 	}
 	return string(v) == strconv.Itoa(MappingVersion), nil
+}
+
+// invalidateCaches forgets what searches computed: the index changed.
+func (ix *Index) invalidateCaches() {
+	ix.facets.invalidate()
+	ix.browsing.invalidate()
 }

@@ -2,7 +2,9 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -59,8 +61,24 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		top.AddFilter(filter)
 	}
 
-	gen := ix.facets.generation()
+	gen, browseGen := ix.facets.generation(), ix.browsing.generation()
 	key := facetKey(clauses, partial, req.Filter)
+	var pageKey string
+	if !hasText {
+		// Nothing to score: the search page's first view, a filter, a
+		// query of excluded words or stop words only. Such a search is
+		// what it compiled to, whatever words were dropped on the way, so
+		// it is cached whole under that.
+		if compiled, err := json.Marshal(top); err == nil {
+			key = "compiled:" + string(compiled)
+			pageKey = fmt.Sprintf("%s\nsort=%s page=%d per_page=%d", key, req.Sort, page, perPage)
+			if cached, ok := ix.browsing.get(pageKey); ok {
+				cached.Took = time.Since(started)
+				cached.TookMS = float64(cached.Took.Microseconds()) / 1000
+				return cached, nil
+			}
+		}
+	}
 	facets, cached := ix.facets.get(key)
 	res, err := ix.run(ctx, top, req.Sort, perPage, page, hasText, !cached)
 	if err != nil {
@@ -106,7 +124,7 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		out.Hits = append(out.Hits, catalog.SearchHit{ID: id, Score: h.Score, Highlights: marked(h.Fragments)})
 	}
 	if !cached {
-		facets = splitFacets(res.Facets[fieldFacet])
+		facets = res.facets
 		ix.facets.put(key, gen, facets)
 	}
 	out.Facets = facets
@@ -120,6 +138,9 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 			return nil, err
 		}
 		out.DidYouMean = suggestion
+	}
+	if pageKey != "" {
+		ix.browsing.put(pageKey, browseGen, out)
 	}
 	out.Took = time.Since(started)
 	out.TookMS = float64(out.Took.Microseconds()) / 1000
@@ -144,7 +165,7 @@ type closeSearch struct {
 // asTyped's few talks, and returns its page of hits with facets, or nil
 // when it finds no more. In relevance order the talks that matched as
 // typed stay first: a close match never outranks an exact one.
-func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *bleve.SearchResult) (*bleve.SearchResult, error) {
+func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *runResult) (*runResult, error) {
 	if cs.sort != catalog.SortRelevance || asTyped.Total == 0 {
 		found, err := ix.run(ctx, cs.loose, cs.sort, cs.perPage, cs.page, cs.hasText, true)
 		if err != nil || found.Total <= asTyped.Total {
@@ -190,17 +211,102 @@ func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *blev
 
 // run runs a compiled query for one page of hits, with highlights when the
 // query has text and the facets when asked.
-func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage, page int, hasText, withFacets bool) (*bleve.SearchResult, error) {
+func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage, page int, hasText, withFacets bool) (*runResult, error) {
 	sr := bleve.NewSearchRequestOptions(top, perPage, (page-1)*perPage, false)
 	sr.SortByCustom(sortOrder(sort, hasText))
+	var counter *facetCounter
+	searchCtx := ctx
 	if withFacets {
-		sr.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, allFacetTerms))
+		searchCtx = ix.columns.withFacetCounting(ctx, func(c *facetCounter) { counter = c })
+	}
+	res, err := ix.bi.SearchInContext(searchCtx, sr)
+	if err != nil {
+		return nil, err
 	}
 	if hasText {
-		sr.Highlight = bleve.NewHighlightWithStyle(htmlhighlight.Name)
-		sr.Highlight.Fields = highlightFields()
+		if err := ix.highlight(ctx, top, res.Hits); err != nil {
+			return nil, err
+		}
 	}
-	return ix.bi.SearchInContext(ctx, sr)
+	out := &runResult{SearchResult: res}
+	if counter != nil {
+		out.facets = counter.facets()
+	} else if withFacets {
+		// No hit was collected, so the counter was never made.
+		out.facets = emptyFacets()
+	}
+	return out, nil
+}
+
+// highlight fills in the fragments of hits, a page found by top. Asking
+// Bleve for highlights in the search itself makes it record where every
+// term matched in every hit, which took most of the time of a broad search
+// (tens of thousands of hits for one page of highlights). Instead top is run
+// again with term positions, jumping from hit to hit in index order: a
+// searcher advanced to a document that matches stops there, so this costs a
+// page of documents, not another search.
+func (ix *Index) highlight(ctx context.Context, top query.Query, hits search.DocumentMatchCollection) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	r, err := ix.reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	type target struct {
+		doc bleveindex.IndexInternalID
+		hit *search.DocumentMatch
+	}
+	targets := make([]target, 0, len(hits))
+	for _, h := range hits {
+		doc, err := r.InternalID(h.ID)
+		if err != nil {
+			return fmt.Errorf("highlight talk %s: %w", h.ID, err)
+		}
+		if doc != nil { // nil: deleted since the search; nothing to show
+			targets = append(targets, target{doc: doc, hit: h})
+		}
+	}
+	slices.SortFunc(targets, func(a, b target) int { return a.doc.Compare(b.doc) })
+
+	searcher, err := top.Searcher(ctx, r, ix.bi.Mapping(), search.SearcherOptions{IncludeTermVectors: true})
+	if err != nil {
+		return fmt.Errorf("highlight: %w", err)
+	}
+	defer searcher.Close()
+	highlighter, err := bleve.Config.Cache.HighlighterNamed(htmlhighlight.Name)
+	if err != nil {
+		return fmt.Errorf("highlight: %w", err)
+	}
+	req := &bleve.SearchRequest{Highlight: bleve.NewHighlightWithStyle(htmlhighlight.Name)}
+	req.Highlight.Fields = highlightFields()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+len(targets), 0)}
+	for _, t := range targets {
+		dm, err := searcher.Advance(sctx, t.doc)
+		if err != nil {
+			return fmt.Errorf("highlight talk %s: %w", t.hit.ID, err)
+		}
+		if dm == nil {
+			break
+		}
+		if !dm.IndexInternalID.Equals(t.doc) {
+			continue // changed since the search; shown without highlights
+		}
+		dm.ID = t.hit.ID
+		dm.Complete(nil) // gathers the term positions into Locations
+		if err, _ := bleve.LoadAndHighlightAllFields(dm, req, "", r, highlighter); err != nil {
+			return fmt.Errorf("highlight talk %s: %w", t.hit.ID, err)
+		}
+		t.hit.Fragments = dm.Fragments
+	}
+	return nil
+}
+
+// runResult is one run's result, with its facets when they were asked for.
+type runResult struct {
+	*bleve.SearchResult
+	facets map[string][]catalog.FacetValue
 }
 
 // reader opens a snapshot of the index for dictionary lookups. Callers hold

@@ -1,0 +1,193 @@
+package index
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+// naiveFacets counts the facets of talks the way a reader of the talks
+// would: how many talks have each series, event, year, speaker and tag.
+func naiveFacets(talks []*catalog.Talk) map[string]map[string]int {
+	out := map[string]map[string]int{}
+	var seen map[string]bool
+	add := func(facet, value string) {
+		if seen[facet+"\x00"+value] {
+			return // a talk counts once, however often it names a value
+		}
+		seen[facet+"\x00"+value] = true
+		if out[facet] == nil {
+			out[facet] = map[string]int{}
+		}
+		out[facet][value]++
+	}
+	for _, t := range talks {
+		seen = map[string]bool{}
+		add(catalog.FacetSeries, t.Series)
+		add(catalog.FacetEvent, t.Event)
+		if t.Year > 0 {
+			add(catalog.FacetYear, strconv.Itoa(t.Year))
+		}
+		for _, s := range t.Speakers {
+			add(catalog.FacetSpeaker, s.Name)
+		}
+		for _, tag := range t.Tags {
+			add(catalog.FacetTag, tag)
+		}
+	}
+	return out
+}
+
+// TestFacetCountsAcrossSegmentsAndWrites checks the facet counts of
+// searches against counting the matching talks by hand, on an index written
+// in many batches (so many segments, merged or not) with talks replaced and
+// deleted on the way: the counts come from per-segment columns, and a talk
+// replaced or deleted in a later segment must count once, or not at all.
+func TestFacetCountsAcrossSegmentsAndWrites(t *testing.T) {
+	ctx := context.Background()
+	ix, _ := openTemp(t)
+	talks := newTalkGen().talks(3000)
+	for start := 0; start < len(talks); start += 250 {
+		if err := ix.Apply(ctx, talks[start:start+250], nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	live := map[int64]*catalog.Talk{}
+	for _, tk := range talks {
+		live[tk.ID] = tk
+	}
+	// Replace every tenth talk with a talk of another series and speaker,
+	// and delete every seventh.
+	var changed []*catalog.Talk
+	var deleted []int64
+	for _, tk := range talks {
+		switch {
+		case tk.ID%7 == 0:
+			deleted = append(deleted, tk.ID)
+			delete(live, tk.ID)
+		case tk.ID%10 == 0:
+			c := *tk
+			c.Series, c.Event = "Replaced", "Replaced 1"
+			c.Speakers = speakers("Replacement Speaker")
+			changed = append(changed, &c)
+			live[c.ID] = &c
+		}
+	}
+	if err := ix.Apply(ctx, changed, deleted); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, q := range []string{"", "network", "routing security", "series:replaced"} {
+		// The facets of the whole result: every matching talk.
+		res := runSearch(t, ix, catalog.SearchRequest{Query: q, PerPage: catalog.MaxPerPage})
+		var matched []*catalog.Talk
+		for page := 1; (page-1)*catalog.MaxPerPage < res.Total; page++ {
+			p := runSearch(t, ix, catalog.SearchRequest{Query: q, PerPage: catalog.MaxPerPage, Page: page})
+			for _, h := range p.Hits {
+				tk, ok := live[h.ID]
+				if !ok {
+					t.Fatalf("q=%q: hit %d was deleted", q, h.ID)
+				}
+				matched = append(matched, tk)
+			}
+		}
+		if len(matched) != res.Total || res.Total == 0 {
+			t.Fatalf("q=%q: paged through %d hits of a total of %d", q, len(matched), res.Total)
+		}
+		want := naiveFacets(matched)
+		for _, facet := range []string{catalog.FacetSeries, catalog.FacetEvent, catalog.FacetYear, catalog.FacetSpeaker, catalog.FacetTag} {
+			got := res.Facets[facet]
+			if len(got) == 0 && len(want[facet]) > 0 {
+				t.Errorf("q=%q: facet %s is empty, want %d values", q, facet, len(want[facet]))
+			}
+			for i, v := range got {
+				if n := want[facet][v.Value]; n != v.Count {
+					t.Errorf("q=%q: %s %q counts %d, want %d", q, facet, v.Value, v.Count, n)
+				}
+				if i > 0 && (got[i-1].Count < v.Count || got[i-1].Count == v.Count && got[i-1].Value > v.Value) {
+					t.Errorf("q=%q: %s out of order at %d: %v", q, facet, i, got[i-1:i+1])
+				}
+			}
+			// The values shown are the most counted: none left out counts more.
+			if len(got) == facetSize(facet) {
+				lowest := got[len(got)-1].Count
+				for _, value := range slices.Sorted(maps.Keys(want[facet])) {
+					if want[facet][value] > lowest && !slices.ContainsFunc(got, func(v catalog.FacetValue) bool { return v.Value == value }) {
+						t.Errorf("q=%q: %s %q (%d) left out of the top %d (lowest %d)", q, facet, value, want[facet][value], len(got), lowest)
+					}
+				}
+			}
+		}
+		if q == "series:replaced" && !strings.EqualFold(firstValue(res, catalog.FacetSpeaker), "Replacement Speaker") {
+			t.Errorf("replaced talks: speakers %v", res.Facets[catalog.FacetSpeaker])
+		}
+	}
+}
+
+func firstValue(res *catalog.SearchResult, facet string) string {
+	if len(res.Facets[facet]) == 0 {
+		return ""
+	}
+	return res.Facets[facet][0].Value
+}
+
+// TestSearchesWithoutTextShareResultsUntilAWrite covers the cache of
+// searches with nothing to score: queries of stop words only are the same
+// search as the empty query, a filter or sort still tells them apart, and a
+// write shows at once.
+func TestSearchesWithoutTextShareResultsUntilAWrite(t *testing.T) {
+	ctx := context.Background()
+	ix := loadSample(t)
+	empty := runSearch(t, ix, catalog.SearchRequest{})
+	if empty.Total != 8 {
+		t.Fatalf("empty query: %d talks, want 8", empty.Total)
+	}
+	for _, q := range []string{"the", "about", "with the"} {
+		res := runSearch(t, ix, catalog.SearchRequest{Query: q})
+		if !slices.Equal(hitIDs(res), hitIDs(empty)) || !maps.EqualFunc(res.Facets, empty.Facets, slices.Equal) {
+			t.Errorf("q=%q: %v, want the empty query's %v", q, hitIDs(res), hitIDs(empty))
+		}
+	}
+	oldest := runSearch(t, ix, catalog.SearchRequest{Query: "about", Sort: catalog.SortOldest})
+	if slices.Equal(hitIDs(oldest), hitIDs(empty)) {
+		t.Errorf("oldest first gave the newest-first order %v", hitIDs(oldest))
+	}
+	ripe := runSearch(t, ix, catalog.SearchRequest{Query: "about", Filter: catalog.TalkFilter{Series: []string{"RIPE"}}})
+	if got := sortedIDs(ripe); !slices.Equal(got, []int64{2, 7}) {
+		t.Errorf("series RIPE: %v, want [2 7]", got)
+	}
+	// A result handed out may be changed by the caller (the service fills
+	// in the talks); the cache keeps its own.
+	for _, res := range []*catalog.SearchResult{empty, runSearch(t, ix, catalog.SearchRequest{})} {
+		want := hitIDs(res)
+		res.Hits[0].ID = 999
+		res.Facets[catalog.FacetSeries] = nil
+		again := runSearch(t, ix, catalog.SearchRequest{})
+		if !slices.Equal(hitIDs(again), want) || len(again.Facets[catalog.FacetSeries]) == 0 {
+			t.Errorf("a caller's change to a result reached the cache: %v, series %v", hitIDs(again), again.Facets[catalog.FacetSeries])
+		}
+	}
+
+	talk := sampleTalks()[3] // unrated
+	talk.Rating = 1
+	if err := ix.Apply(ctx, []*catalog.Talk{talk}, []int64{8}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"", "with the"} {
+		res := runSearch(t, ix, catalog.SearchRequest{Query: q})
+		if res.Total != 7 || slices.Contains(hitIDs(res), 8) || slices.Contains(hitIDs(res), 999) {
+			t.Errorf("q=%q after deleting talk 8: %d talks %v", q, res.Total, hitIDs(res))
+		}
+		if got := facetValue(res, catalog.FacetRating, "1"); got != 1 {
+			t.Errorf("q=%q after rating talk 4: rating 1 counts %d, want 1", q, got)
+		}
+		if len(res.Facets[catalog.FacetSeries]) == 0 {
+			t.Errorf("q=%q: series facet lost", q)
+		}
+	}
+}
