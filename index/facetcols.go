@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"github.com/talkdex/talkdex/internal/catalog"
@@ -27,6 +28,12 @@ import (
 // of strings). Segments never change once written, so a segment's column is
 // built once, from the postings of its fieldFacet terms, and reused by every
 // search until a merge replaces the segment.
+//
+// Building the column of a segment of 100k talks takes about a tenth of a
+// second, so it happens in the background: until a segment's column is
+// ready, its hits are counted from their doc values, as Bleve would. A
+// search never waits for a column, which keeps the first search after a
+// start or a merge as quick as it was.
 type facetColumns struct {
 	mu sync.Mutex
 	// values numbers every fieldFacet term seen: terms[n] is term number n
@@ -35,8 +42,10 @@ type facetColumns struct {
 	values  map[string]uint32
 	terms   []string
 	facetOf []int8
-	// segments are the columns of the segments searched lately, by segment.
+	// segments are the columns of the segments searched lately, by
+	// segment; building marks those whose column is being built.
 	segments map[segment.Segment]*segmentColumn
+	building map[segment.Segment]bool
 }
 
 // segmentColumn lists the term numbers of each document of one segment:
@@ -47,23 +56,34 @@ type segmentColumn struct {
 }
 
 func newFacetColumns() *facetColumns {
-	return &facetColumns{values: map[string]uint32{}, segments: map[segment.Segment]*segmentColumn{}}
+	return &facetColumns{
+		values:   map[string]uint32{},
+		segments: map[segment.Segment]*segmentColumn{},
+		building: map[segment.Segment]bool{},
+	}
 }
 
 // facetCounter counts the facet terms of the hits of one search on one
 // index snapshot.
 type facetCounter struct {
-	offsets []uint64 // first global document number of each segment
-	columns []*segmentColumn
+	offsets []uint64         // first global document number of each segment
+	columns []*segmentColumn // nil for a segment whose column is not ready
 	terms   []string
 	facetOf []int8
 	counts  []uint32 // by term number
 	touched []uint32 // term numbers counted at least once
+
+	// Hits in segments without a column are counted by term from their
+	// doc values.
+	docValues bleveindex.DocValueReader
+	byTerm    map[string]uint32
+	docID     bleveindex.IndexInternalID
+	err       error // of the first doc-value read that failed
 }
 
-// counter returns a counter for searches on snap, building the columns of
-// segments it has not seen. Columns of segments snap no longer has (merged
-// away) are dropped.
+// counter returns a counter for searches on snap and starts building the
+// columns of segments it has not seen. Columns of segments snap no longer
+// has (merged away) are dropped.
 func (fc *facetColumns) counter(snap *scorch.IndexSnapshot) (*facetCounter, error) {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
@@ -74,24 +94,32 @@ func (fc *facetColumns) counter(snap *scorch.IndexSnapshot) (*facetCounter, erro
 	// taking as many numbers as it has documents, deleted ones included
 	// (as scorch numbers them).
 	var offset uint64
+	missing := false
 	for i, ss := range segs {
 		seg := ss.Segment()
 		live[seg] = true
-		col, ok := fc.segments[seg]
-		if !ok {
-			var err error
-			if col, err = fc.build(seg); err != nil {
-				return nil, err
-			}
-			fc.segments[seg] = col
-		}
-		c.offsets[i], c.columns[i] = offset, col
+		c.offsets[i], c.columns[i] = offset, fc.segments[seg]
 		offset += seg.Count()
+		if c.columns[i] == nil {
+			missing = true
+			if !fc.building[seg] {
+				fc.building[seg] = true
+				seg.AddRef() // kept open for the build, even if merged away
+				go fc.buildInBackground(seg)
+			}
+		}
 	}
 	for seg := range fc.segments {
 		if !live[seg] {
 			delete(fc.segments, seg)
 		}
+	}
+	if missing {
+		dv, err := snap.DocValueReader([]string{fieldFacet})
+		if err != nil {
+			return nil, fmt.Errorf("count facets: %w", err)
+		}
+		c.docValues, c.byTerm = dv, map[string]uint32{}
 	}
 	// Numbers are only ever appended, so these views stay valid for every
 	// number the columns above hold.
@@ -100,15 +128,32 @@ func (fc *facetColumns) counter(snap *scorch.IndexSnapshot) (*facetCounter, erro
 	return c, nil
 }
 
+// buildInBackground builds the column of seg and releases it.
+func (fc *facetColumns) buildInBackground(seg segment.Segment) {
+	col, err := fc.build(seg)
+	_ = seg.DecRef()
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	delete(fc.building, seg)
+	// A failed build leaves the segment to doc values; the next search
+	// tries again.
+	if err == nil {
+		fc.segments[seg] = col
+	}
+}
+
 // build reads one segment's column from the postings of its fieldFacet
-// terms. Callers hold mu.
+// terms, numbering them on its own first so that searches are held up only
+// while the few distinct terms get their shared numbers.
 func (fc *facetColumns) build(seg segment.Segment) (*segmentColumn, error) {
 	docs := seg.Count()
 	dict, err := seg.Dictionary(fieldFacet)
 	if err != nil {
 		return nil, fmt.Errorf("read facet terms: %w", err)
 	}
-	// Pairs of (document, term number), then a counting sort by document.
+	// Pairs of (document, local term number), then a counting sort by
+	// document.
+	var local []string
 	var pairDocs, pairValues []uint32
 	perDoc := make([]uint32, docs+1)
 	terms := dict.AutomatonIterator(nil, nil, nil)
@@ -120,7 +165,8 @@ func (fc *facetColumns) build(seg segment.Segment) (*segmentColumn, error) {
 		if entry == nil {
 			break
 		}
-		n := fc.number(entry.Term)
+		n := uint32(len(local))
+		local = append(local, entry.Term)
 		postings, err := dict.PostingsList([]byte(entry.Term), nil, nil)
 		if err != nil {
 			return nil, fmt.Errorf("read postings of facet term %q: %w", entry.Term, err)
@@ -142,37 +188,48 @@ func (fc *facetColumns) build(seg segment.Segment) (*segmentColumn, error) {
 			perDoc[doc+1]++
 		}
 	}
+	shared := fc.numbers(local)
 	for d := 1; d < len(perDoc); d++ {
 		perDoc[d] += perDoc[d-1]
 	}
 	col := &segmentColumn{starts: perDoc, values: make([]uint32, len(pairValues))}
 	next := slices.Clone(perDoc[:docs])
 	for i, d := range pairDocs {
-		col.values[next[d]] = pairValues[i]
+		col.values[next[d]] = shared[pairValues[i]]
 		next[d]++
 	}
 	return col, nil
 }
 
-// number returns the number of a fieldFacet term, giving it one if new.
-// Callers hold mu.
-func (fc *facetColumns) number(term string) uint32 {
-	if n, ok := fc.values[term]; ok {
-		return n
+// numbers returns the shared numbers of terms, giving new ones to terms
+// not seen before.
+func (fc *facetColumns) numbers(terms []string) []uint32 {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	out := make([]uint32, len(terms))
+	for i, term := range terms {
+		n, ok := fc.values[term]
+		if !ok {
+			n = uint32(len(fc.terms))
+			term = strings.Clone(term) // the dictionary's bytes belong to the segment
+			fc.values[term] = n
+			fc.terms = append(fc.terms, term)
+			fc.facetOf = append(fc.facetOf, facetIndex(term))
+		}
+		out[i] = n
 	}
-	n := uint32(len(fc.terms))
-	term = strings.Clone(term) // the dictionary's bytes belong to the segment
-	fc.values[term] = n
-	fc.terms = append(fc.terms, term)
-	facet := int8(-1)
+	return out
+}
+
+// facetIndex is the index in catalog.FacetNames of the facet of a
+// fieldFacet term, or -1.
+func facetIndex(term string) int8 {
 	for i, name := range catalog.FacetNames() {
 		if strings.HasPrefix(term, facetCode(name)) {
-			facet = int8(i)
-			break
+			return int8(i)
 		}
 	}
-	fc.facetOf = append(fc.facetOf, facet)
-	return n
+	return -1
 }
 
 // add counts the facet terms of the document with global number doc.
@@ -182,6 +239,10 @@ func (c *facetCounter) add(doc uint64) {
 		return
 	}
 	col := c.columns[i]
+	if col == nil {
+		c.addFromDocValues(doc)
+		return
+	}
 	local := doc - c.offsets[i]
 	if local+1 >= uint64(len(col.starts)) {
 		return
@@ -194,9 +255,26 @@ func (c *facetCounter) add(doc uint64) {
 	}
 }
 
+// addFromDocValues counts a hit of a segment without a column yet.
+func (c *facetCounter) addFromDocValues(doc uint64) {
+	if c.err != nil {
+		return
+	}
+	c.docID = bleveindex.NewIndexInternalID(c.docID, doc)
+	c.err = c.docValues.VisitDocValues(c.docID, func(_ string, term []byte) {
+		c.byTerm[string(term)]++
+	})
+}
+
 // facets returns every facet of catalog.FacetNames, each ordered by count,
 // then value, and cut to its size; a facet nothing matched is empty.
-func (c *facetCounter) facets() map[string][]catalog.FacetValue {
+func (c *facetCounter) facets() (map[string][]catalog.FacetValue, error) {
+	if c.err != nil {
+		return nil, fmt.Errorf("count facets: %w", c.err)
+	}
+	if len(c.byTerm) > 0 {
+		c.mergeTermCounts()
+	}
 	names := catalog.FacetNames()
 	byFacet := make([][]uint32, len(names))
 	for _, n := range c.touched {
@@ -216,7 +294,30 @@ func (c *facetCounter) facets() map[string][]catalog.FacetValue {
 		}
 		out[name] = values
 	}
-	return out
+	return out, nil
+}
+
+// mergeTermCounts adds the counts of hits counted by term to those counted
+// by number, giving the terms no column has numbers of this search's own.
+func (c *facetCounter) mergeTermCounts() {
+	index := make(map[string]uint32, len(c.touched))
+	for _, n := range c.touched {
+		index[c.terms[n]] = n
+	}
+	// Own copies: the shared slices may not be appended to.
+	c.terms, c.facetOf = slices.Clip(c.terms), slices.Clip(c.facetOf)
+	for term, count := range c.byTerm {
+		n, ok := index[term]
+		if !ok {
+			n = uint32(len(c.terms))
+			c.terms = append(c.terms, term)
+			c.facetOf = append(c.facetOf, facetIndex(term))
+			c.counts = append(c.counts, 0)
+			c.touched = append(c.touched, n)
+		}
+		c.counts[n] += count
+	}
+	c.byTerm = nil
 }
 
 // withFacetCounting returns a context that makes a Bleve search on it count

@@ -230,7 +230,9 @@ func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage,
 	}
 	out := &runResult{SearchResult: res}
 	if counter != nil {
-		out.facets = counter.facets()
+		if out.facets, err = counter.facets(); err != nil {
+			return nil, err
+		}
 	} else if withFacets {
 		// No hit was collected, so the counter was never made.
 		out.facets = emptyFacets()
