@@ -181,7 +181,7 @@ func TestRelevance(t *testing.T) {
 		t.Run(tt.query, func(t *testing.T) {
 			res := runSearch(t, ix, catalog.SearchRequest{Query: tt.query})
 			// Equal scores are ordered by the caller, which has the talks
-			// (see sortOrder); do what the app does.
+			// (see columnOrder); do what the app does.
 			for i := range res.Hits {
 				res.Hits[i].Talk = talks[res.Hits[i].ID-1]
 			}

@@ -66,7 +66,7 @@ type Index struct {
 	browsing *recentCache[*catalog.SearchResult]
 	// columns count facets; guarded by mu and replaced with bi, since a
 	// new index has segments of its own.
-	columns *facetColumns
+	columns *columns
 
 	// rebuildMu lets one Rebuild run at a time.
 	rebuildMu sync.Mutex
@@ -116,7 +116,7 @@ func OpenWith(path string, opts Options) (*Index, error) {
 		return nil, err
 	}
 	ix := &Index{
-		path: path, bi: bi, synonyms: syn, columns: newFacetColumns(),
+		path: path, bi: bi, synonyms: syn, columns: newColumns(),
 		facets:   newRecentCache(copyFacets),
 		browsing: newRecentCache(copyResult),
 	}

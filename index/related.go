@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
@@ -88,7 +89,7 @@ func (ix *Index) Related(ctx context.Context, t *catalog.Talk, n int) ([]int64, 
 	}
 	top := query.NewBooleanQuery([]query.Query{query.NewDisjunctionQuery(alts)}, nil, exclude)
 	sr := bleve.NewSearchRequestOptions(top, n, 0, false)
-	sr.SortByCustom(sortOrder(catalog.SortRelevance, true))
+	sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
 	res, err := ix.bi.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("related talks of %d: %w", t.ID, err)

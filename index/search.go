@@ -210,32 +210,43 @@ func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *runR
 }
 
 // run runs a compiled query for one page of hits, with highlights when the
-// query has text and the facets when asked.
+// query has text and the facets when asked. Hits are sorted by score by
+// Bleve, by anything else from the columns (see columnOrder).
 func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage, page int, hasText, withFacets bool) (*runResult, error) {
-	sr := bleve.NewSearchRequestOptions(top, perPage, (page-1)*perPage, false)
-	sr.SortByCustom(sortOrder(sort, hasText))
-	var counter *facetCounter
+	order := columnOrder(sort, hasText)
+	size, from := perPage, (page-1)*perPage
+	if order != nil {
+		size = 0 // the collector keeps the page
+	}
+	sr := bleve.NewSearchRequestOptions(top, size, from, false)
+	sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
+	var hc *hitCollector
 	searchCtx := ctx
-	if withFacets {
-		searchCtx = ix.columns.withFacetCounting(ctx, func(c *facetCounter) { counter = c })
+	if withFacets || order != nil {
+		wants := hitWants{facets: withFacets, order: order, top: from + perPage}
+		searchCtx = ix.columns.collecting(ctx, wants, func(c *hitCollector) { hc = c })
 	}
 	res, err := ix.bi.SearchInContext(searchCtx, sr)
 	if err != nil {
 		return nil, err
 	}
+	out := &runResult{SearchResult: res, facets: emptyFacets()}
+	if hc != nil {
+		if order != nil {
+			if res.Hits, err = hc.page(from, perPage); err != nil {
+				return nil, err
+			}
+		}
+		if withFacets {
+			if out.facets, err = hc.facets(); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if hasText {
 		if err := ix.highlight(ctx, top, res.Hits); err != nil {
 			return nil, err
 		}
-	}
-	out := &runResult{SearchResult: res}
-	if counter != nil {
-		if out.facets, err = counter.facets(); err != nil {
-			return nil, err
-		}
-	} else if withFacets {
-		// No hit was collected, so the counter was never made.
-		out.facets = emptyFacets()
 	}
 	return out, nil
 }
@@ -351,39 +362,6 @@ func marked(fragments search.FieldFragmentMap) map[string][]string {
 func safeFragment(f string) bool {
 	rest := strings.ReplaceAll(strings.ReplaceAll(f, markOpen, ""), markClose, "")
 	return !strings.ContainsAny(rest, "<>")
-}
-
-// sortOrder maps a catalog sort onto Bleve's. Talks without a start sort
-// last in both date directions. Remaining ties fall back to Bleve's natural
-// index order, which is stable for a given index state, so pages do not
-// overlap; sorting by document id instead would load every hit's id.
-//
-// Relevance with text to score sorts by score alone: a second key would
-// make Bleve read a doc value for every hit, a third of a search's time,
-// to order the rare equal scores. The caller orders equal scores newest
-// first on the page it shows (see catalog.SortTiesNewest). Without text
-// every score is equal, and relevance is newest first.
-func sortOrder(sort string, hasText bool) search.SortOrder {
-	score := &search.SortScore{Desc: true}
-	newest := &search.SortField{Field: fieldStart, Type: search.SortFieldAsString, Desc: true, Missing: search.SortFieldMissingLast}
-	oldest := &search.SortField{Field: fieldStart, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}
-	rating := &search.SortField{Field: fieldRating, Type: search.SortFieldAsString, Desc: true, Missing: search.SortFieldMissingLast}
-	added := &search.SortField{Field: fieldAdded, Type: search.SortFieldAsString, Desc: true, Missing: search.SortFieldMissingLast}
-	switch sort {
-	case catalog.SortAdded:
-		return search.SortOrder{added, score}
-	case catalog.SortNewest:
-		return search.SortOrder{newest, score}
-	case catalog.SortOldest:
-		return search.SortOrder{oldest, score}
-	case catalog.SortRating:
-		return search.SortOrder{rating, score, newest}
-	default:
-		if hasText {
-			return search.SortOrder{score}
-		}
-		return search.SortOrder{newest, score}
-	}
 }
 
 // filterQuery builds the typed filters: values of one field are

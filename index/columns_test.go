@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -99,12 +100,9 @@ func settleColumns(t *testing.T, ix *Index) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := ix.columns.counter(r.(*scorch.IndexSnapshot))
+		ready := ix.columns.ready(r.(*scorch.IndexSnapshot))
 		_ = r.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c.docValues == nil {
+		if ready {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -244,4 +242,111 @@ func TestSearchesWithoutTextShareResultsUntilAWrite(t *testing.T) {
 			t.Errorf("q=%q: series facet lost", q)
 		}
 	}
+}
+
+// TestSortsByColumns pages through searches sorted by date, rating and
+// addition, before and after the columns are read, and checks the order
+// against sorting the talks by hand: by the key (talks without it last),
+// then newest, then talk id, the newest or highest first except for
+// "oldest". Without text every score is equal, so the order is exact;
+// with text only the key order is checked.
+func TestSortsByColumns(t *testing.T) {
+	ctx := context.Background()
+	ix, _ := openTemp(t)
+	talks := newTalkGen().talks(1500)
+	for i, tk := range talks {
+		tk.Added = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i%400) * time.Hour)
+	}
+	for start := 0; start < len(talks); start += 300 {
+		if err := ix.Apply(ctx, talks[start:start+300], nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	byID := map[int64]*catalog.Talk{}
+	for _, tk := range talks {
+		byID[tk.ID] = tk
+	}
+	// key returns a talk's sort key and whether it has one.
+	key := func(sort string, tk *catalog.Talk) (int64, bool) {
+		switch sort {
+		case catalog.SortRating:
+			return int64(tk.Rating), tk.Rating > 0
+		case catalog.SortAdded:
+			return tk.Added.Unix(), !tk.Added.IsZero()
+		default:
+			return tk.Start.Unix(), !tk.Start.IsZero()
+		}
+	}
+	compare := func(sort string, a, b *catalog.Talk) int {
+		ka, hasA := key(sort, a)
+		kb, hasB := key(sort, b)
+		switch {
+		case hasA != hasB && hasA:
+			return -1
+		case hasA != hasB:
+			return 1
+		case ka != kb && sort == catalog.SortOldest:
+			return cmp.Compare(ka, kb)
+		case ka != kb:
+			return cmp.Compare(kb, ka)
+		}
+		if sort == catalog.SortRating {
+			sa, hasSA := a.Start.Unix(), !a.Start.IsZero()
+			sb, hasSB := b.Start.Unix(), !b.Start.IsZero()
+			switch {
+			case hasSA != hasSB && hasSA:
+				return -1
+			case hasSA != hasSB:
+				return 1
+			case sa != sb:
+				return cmp.Compare(sb, sa)
+			}
+		}
+		if sort == catalog.SortOldest {
+			return cmp.Compare(a.ID, b.ID)
+		}
+		return cmp.Compare(b.ID, a.ID)
+	}
+	check := func(t *testing.T) {
+		for _, sort := range []string{catalog.SortNewest, catalog.SortOldest, catalog.SortRating, catalog.SortAdded} {
+			for _, req := range []catalog.SearchRequest{
+				{Sort: sort},
+				{Sort: sort, Filter: catalog.TalkFilter{Series: []string{talks[0].Series}}},
+				{Sort: sort, Query: "network"},
+			} {
+				ix.invalidateCaches()
+				var got []*catalog.Talk
+				total := 1
+				for page := 1; (page-1)*catalog.MaxPerPage < total; page++ {
+					req.Page, req.PerPage = page, catalog.MaxPerPage
+					res := runSearch(t, ix, req)
+					total = res.Total
+					for _, h := range res.Hits {
+						got = append(got, byID[h.ID])
+					}
+				}
+				if len(got) != total || total == 0 {
+					t.Fatalf("%+v: paged through %d hits of %d", req, len(got), total)
+				}
+				if req.Query != "" {
+					for i := 1; i < len(got); i++ {
+						ka, hasA := key(sort, got[i-1])
+						kb, hasB := key(sort, got[i])
+						if !hasA && hasB || hasA && hasB && ka != kb && (ka < kb) != (sort == catalog.SortOldest) {
+							t.Errorf("%+v: talk %d before talk %d", req, got[i-1].ID, got[i].ID)
+						}
+					}
+					continue
+				}
+				want := slices.Clone(got)
+				slices.SortFunc(want, func(a, b *catalog.Talk) int { return compare(sort, a, b) })
+				if !slices.Equal(got, want) {
+					t.Errorf("%+v: order differs from sorting by hand", req)
+				}
+			}
+		}
+	}
+	t.Run("just written", check)
+	settleColumns(t, ix)
+	t.Run("columns built", check)
 }
