@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -51,6 +52,7 @@ catalog of real NOG talks; it is deleted when the server stops.`,
 				defer os.RemoveAll(dir)
 				c.dataDir = dir
 			}
+			tightenGC()
 			// The guard is settled before the catalog opens, so that a
 			// server that may not start touches nothing.
 			cfg := server.Config{Addr: addr, AllowedHosts: allowedHosts, TrustedProxies: trustedProxies}
@@ -178,4 +180,19 @@ func reachedThroughProxy(cfg *server.Config) bool {
 		}
 	}
 	return false
+}
+
+// serverGCPercent is the garbage collector's target for a server: the heap
+// may grow half again over what is live before a collection, not double.
+// A server's live heap is mostly the completion index (about 60 MB at 100k
+// talks), and each search leaves garbage behind; at the default of 100 the
+// collected garbage of a few searches kept about 40 MB more resident over
+// 100k talks, for a collector that takes 2% of the CPU.
+const serverGCPercent = 50
+
+// tightenGC applies serverGCPercent unless the user set GOGC.
+func tightenGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serverGCPercent)
+	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -44,6 +45,10 @@ func (c *Catalog) buildSuggest(ctx context.Context) {
 	if err == nil {
 		ix = suggest.Build(talks)
 	}
+	// Every talk was read to build the index, and is garbage now: at 100k
+	// talks some 100 MB the process would otherwise keep resident until
+	// the collector and the scavenger get to it.
+	debug.FreeOSMemory()
 
 	cs.mu.Lock()
 	pending := cs.pending
