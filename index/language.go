@@ -8,7 +8,6 @@ import (
 
 	"github.com/abadojack/whatlanggo"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/es"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/lang/pt"
@@ -33,7 +32,7 @@ type language struct {
 // language added costs some query time.
 func languages() []language {
 	return []language{
-		{defaultLanguage, en.AnalyzerName, whatlanggo.Eng},
+		{defaultLanguage, englishAnalyzer, whatlanggo.Eng},
 		{"de", de.AnalyzerName, whatlanggo.Deu},
 		{"es", es.AnalyzerName, whatlanggo.Spa},
 		{"pt", pt.AnalyzerName, whatlanggo.Por},

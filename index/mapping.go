@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -22,7 +23,7 @@ import (
 // MappingVersion identifies the shape of the documents and the mapping.
 // Bump it whenever either changes: Open then discards the old index and
 // reports NeedsRebuild.
-const MappingVersion = 5
+const MappingVersion = 6
 
 // mappingVersionKey is the internal (non-document) key the version is kept
 // under inside the index.
@@ -32,9 +33,15 @@ const mappingVersionKey = "talkdex.mapping_version"
 // language without an analyzer of its own); docTypeFor names the others.
 const docType = "talk"
 
-// nameAnalyzer lower-cases without stemming or stop words: people's names
-// and series/event names are not English prose.
+// nameAnalyzer lower-cases and folds accents (see foldFilterType) without
+// stemming or stop words: people's names and series/event names are not
+// English prose.
 const nameAnalyzer = "talkdex_name"
+
+// englishAnalyzer is Bleve's English analyzer with accents folded after
+// lower-casing. English is also the analysis of talks in languages without
+// an analyzer of their own, whose words and names are often accented.
+const englishAnalyzer = "talkdex_en"
 
 // Analysed text fields. Only the highlighted ones store their text.
 const (
@@ -137,11 +144,18 @@ func newMapping() (mapping.IndexMapping, error) {
 	if err := im.AddCustomAnalyzer(nameAnalyzer, map[string]interface{}{
 		"type":          custom.Name,
 		"tokenizer":     unicode.Name,
-		"token_filters": []string{lowercase.Name},
+		"token_filters": []string{lowercase.Name, foldFilterType},
 	}); err != nil {
 		return nil, err
 	}
-	im.DefaultAnalyzer = en.AnalyzerName
+	if err := im.AddCustomAnalyzer(englishAnalyzer, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{en.PossessiveName, lowercase.Name, foldFilterType, en.StopName, porter.Name},
+	}); err != nil {
+		return nil, err
+	}
+	im.DefaultAnalyzer = englishAnalyzer
 	im.DefaultMapping = bleve.NewDocumentDisabledMapping()
 	im.IndexDynamic = false
 	im.StoreDynamic = false
@@ -170,8 +184,8 @@ func talkMapping(prose string) *mapping.DocumentMapping {
 	talk.AddFieldMappingsAt(fieldAbstract, textField(prose, true))
 	talk.AddFieldMappingsAt(fieldSpeakers, textField(nameAnalyzer, true))
 	talk.AddFieldMappingsAt(fieldNote, textField(prose, true))
-	talk.AddFieldMappingsAt(fieldTags, textField(en.AnalyzerName, false))
-	talk.AddFieldMappingsAt(fieldMyTags, textField(en.AnalyzerName, false))
+	talk.AddFieldMappingsAt(fieldTags, textField(englishAnalyzer, false))
+	talk.AddFieldMappingsAt(fieldMyTags, textField(englishAnalyzer, false))
 	talk.AddFieldMappingsAt(fieldSeriesText, textField(nameAnalyzer, false))
 	talk.AddFieldMappingsAt(fieldEventText, textField(nameAnalyzer, false))
 	talk.AddFieldMappingsAt(fieldWords, dictionaryField())

@@ -283,7 +283,7 @@ func (ix *Index) highlight(ctx context.Context, top query.Query, hits search.Doc
 	}
 	slices.SortFunc(targets, func(a, b target) int { return a.doc.Compare(b.doc) })
 
-	searcher, err := top.Searcher(ctx, r, ix.bi.Mapping(), search.SearcherOptions{IncludeTermVectors: true})
+	searcher, err := highlightQuery(top).Searcher(ctx, r, ix.bi.Mapping(), search.SearcherOptions{IncludeTermVectors: true})
 	if err != nil {
 		return fmt.Errorf("highlight: %w", err)
 	}
@@ -314,6 +314,17 @@ func (ix *Index) highlight(ctx context.Context, top query.Query, hits search.Doc
 		t.hit.Fragments = dm.Fragments
 	}
 	return nil
+}
+
+// highlightQuery is the part of a compiled query whose matches are
+// highlighted: the required words and phrases. The hits are known to match
+// the rest, and the filters, exclusions and the proximity bonus would only
+// be advanced through for nothing.
+func highlightQuery(top query.Query) query.Query {
+	if b, ok := top.(*query.BooleanQuery); ok && b.Must != nil {
+		return b.Must
+	}
+	return top
 }
 
 // runResult is one run's result, with its facets when they were asked for.

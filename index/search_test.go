@@ -517,17 +517,10 @@ func TestSafeFragment(t *testing.T) {
 }
 
 func TestFiltersIgnoreCase(t *testing.T) {
-	ix, _ := openTemp(t)
-	talks := []*catalog.Talk{
+	ix := loadTalks(t, []*catalog.Talk{
 		{ID: 1, Series: "DENOG", Event: "DENOG9", Title: "Peering DB Update", Speakers: []catalog.Speaker{{Name: "Arnold Nipper"}}, Tags: []string{"Peering"}},
 		{ID: 2, Series: "NZNOG", Event: "NZNOG 2024", Title: "Starlink", Speakers: []catalog.Speaker{{Name: "Geoff Huston"}}},
-	}
-	for _, talk := range talks {
-		talk.Normalize()
-	}
-	if err := ix.Apply(context.Background(), talks, nil); err != nil {
-		t.Fatal(err)
-	}
+	})
 	tests := []struct {
 		name   string
 		filter catalog.TalkFilter

@@ -1,0 +1,69 @@
+package index
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+func TestFoldText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"čermák", "cermak"},
+		{"weiß", "weiss"},
+		{"služby", "sluzby"},
+		{"łódź", "lodz"},
+		{"søren", "soren"},
+		{"ærø", "aero"},
+		{"déploiements", "deploiements"},
+		{"plain", "plain"},
+		{"東京", "東京"}, // no diacritics to remove
+	}
+	for _, tt := range tests {
+		if got := foldText(tt.in); got != tt.want {
+			t.Errorf("foldText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestSearchFoldsAccents checks that names and words are found however
+// their accents are typed, and that highlights still mark the text as
+// written.
+func TestSearchFoldsAccents(t *testing.T) {
+	ix := loadTalks(t, []*catalog.Talk{
+		{ID: 1, Series: "CSNOG", Event: "CSNOG 2023", Year: 2023, Title: "Turris Omnia Router Security",
+			Speakers: speakers("Jan Čermák")},
+		{ID: 2, Series: "DENOG", Event: "DENOG15", Year: 2023, Title: "Straßenbau und Glasfaser",
+			Speakers: speakers("Ulrike Weiß"), Language: "de"},
+		{ID: 3, Series: "PLNOG", Event: "PLNOG 30", Year: 2022, Title: "Sieć w służbie zdrowia",
+			Speakers: speakers("Łukasz Nowak")},
+		{ID: 4, Series: "NANOG", Event: "NANOG 88", Year: 2023, Title: "Cermak Street data center tour",
+			Speakers: speakers("Ana Lopez")},
+	})
+	tests := []struct {
+		query string
+		want  []int64
+	}{
+		{"cermak router", []int64{1}},
+		{"čermák router", []int64{1}},
+		{"speaker:cermak", []int64{1}},
+		{"cermak", []int64{1, 4}}, // the plain spelling also finds the accented name
+		{"weiss glasfaser", []int64{2}},
+		{"speaker:weiß", []int64{2}},
+		{"sluzbie zdrowia", []int64{3}},
+		{"lukasz nowak", []int64{3}},
+	}
+	for _, tt := range tests {
+		res := runSearch(t, ix, catalog.SearchRequest{Query: tt.query})
+		if got := sortedIDs(res); !slices.Equal(got, tt.want) {
+			t.Errorf("%q found %v, want %v", tt.query, got, tt.want)
+		}
+	}
+	res := runSearch(t, ix, catalog.SearchRequest{Query: "cermak router"})
+	if len(res.Hits) == 0 || !slices.ContainsFunc(res.Hits[0].Highlights[fieldSpeakers], func(f string) bool {
+		return strings.Contains(f, "<mark>Čermák</mark>")
+	}) {
+		t.Errorf("speaker highlight of %q: %v", "cermak router", res.Hits)
+	}
+}
