@@ -193,6 +193,7 @@ func (ix *Index) swapIn(ctx context.Context, fresh bleve.Index) error {
 	}
 	ix.bi, ix.columns = bi, newColumns()
 	ix.needsRebuild.Store(false)
+	ix.warmColumns()
 	// A failure here only leaves a directory behind that the next Open
 	// removes; the rebuild itself succeeded.
 	_ = os.RemoveAll(oldPath)

@@ -350,3 +350,24 @@ func TestSortsByColumns(t *testing.T) {
 	settleColumns(t, ix)
 	t.Run("columns built", check)
 }
+
+// TestWarmReadsColumnsBeforeAnySearch: a server's index reads its columns
+// at once; writes alone do not start reading them.
+func TestWarmReadsColumnsBeforeAnySearch(t *testing.T) {
+	ix := loadSample(t)
+	columnsRead := func() int {
+		ix.columns.mu.Lock()
+		defer ix.columns.mu.Unlock()
+		return len(ix.columns.segments)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := columnsRead(); n != 0 {
+		t.Fatalf("%d segments' columns read before Warm and any search", n)
+	}
+	ix.Warm()
+	for deadline := time.Now().Add(10 * time.Second); columnsRead() == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("Warm read no columns in 10s")
+		}
+	}
+}

@@ -253,11 +253,11 @@ func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage,
 
 // highlight fills in the fragments of hits, a page found by top. Asking
 // Bleve for highlights in the search itself makes it record where every
-// term matched in every hit, which took most of the time of a broad search
-// (tens of thousands of hits for one page of highlights). Instead top is run
-// again with term positions, jumping from hit to hit in index order: a
-// searcher advanced to a document that matches stops there, so this costs a
-// page of documents, not another search.
+// term matched in every hit: the positions of tens of thousands of hits of
+// a broad search, for one page of highlights. Instead top is run again with
+// term positions, jumping from hit to hit in index order: a searcher
+// advanced to a document that matches stops there, so this costs a page of
+// documents, not another search.
 func (ix *Index) highlight(ctx context.Context, top query.Query, hits search.DocumentMatchCollection) error {
 	if len(hits) == 0 {
 		return nil

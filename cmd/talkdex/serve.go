@@ -67,7 +67,7 @@ catalog of real NOG talks; it is deleted when the server stops.`,
 			// damaged or outdated index is rebuilt in the background while
 			// searches are answered from the database. The demo's fresh
 			// catalog is indexed as it loads.
-			cat, logger, err := c.openCatalogWith(ctx, slog.LevelInfo, app.Options{BackgroundRebuild: !demoMode, Completions: true})
+			cat, logger, err := c.openCatalogWith(ctx, slog.LevelInfo, app.Options{BackgroundRebuild: !demoMode, Completions: true, WarmIndex: true})
 			if err != nil {
 				return err
 			}

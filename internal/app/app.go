@@ -109,6 +109,9 @@ func OpenWith(ctx context.Context, dir string, logger *slog.Logger, opts Options
 	if opts.Completions {
 		c.startSuggest()
 	}
+	if opts.WarmIndex {
+		c.index.Warm()
+	}
 	if opts.BackgroundRebuild {
 		reason, err := c.rebuildReason(ctx)
 		if err != nil {

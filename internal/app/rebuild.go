@@ -26,6 +26,9 @@ type Options struct {
 	// Completions builds the as-you-type completion index in the
 	// background at once; otherwise the first Suggest starts it.
 	Completions bool
+	// WarmIndex reads what searches read of every hit into memory in the
+	// background at once (index.Warm), as a server wants.
+	WarmIndex bool
 
 	// holdRebuild, set only by tests, runs before a background rebuild
 	// starts, so that a test can look at the catalog meanwhile.
