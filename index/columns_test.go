@@ -371,3 +371,54 @@ func TestWarmReadsColumnsBeforeAnySearch(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchesWhileWriting runs searches with facets and sorts while
+// writes add, replace and delete talks (so segments appear, merge and have
+// their columns read meanwhile): every search succeeds, and its year
+// counts, one year a talk, add up to its total.
+func TestSearchesWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	ix, _ := openTemp(t)
+	gen := newTalkGen()
+	if err := ix.Apply(ctx, gen.talks(1000), nil); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	writeErr := make(chan error, 1)
+	go func() {
+		defer close(writeErr)
+		for round := int64(0); ; round++ {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			batch := []*catalog.Talk{gen.talk(1001 + round), gen.talk(1 + round%1000)}
+			if err := ix.Apply(ctx, batch, []int64{1 + (round+500)%1000}); err != nil {
+				writeErr <- err
+				return
+			}
+		}
+	}()
+	reqs := []catalog.SearchRequest{
+		{}, {Query: "network"}, {Query: "routing", Sort: catalog.SortNewest},
+		{Sort: catalog.SortRating}, {Query: "peering -bgp", Sort: catalog.SortOldest},
+	}
+	for i := range 200 {
+		req := reqs[i%len(reqs)]
+		ix.invalidateCaches() // every search counts its facets
+		res := runSearch(t, ix, req)
+		// Every talk has one year, and the 20 years fit the facet.
+		sum := 0
+		for _, v := range res.Facets[catalog.FacetYear] {
+			sum += v.Count
+		}
+		if sum != res.Total || res.Total == 0 {
+			t.Fatalf("%+v: year counts add up to %d, total %d", req, sum, res.Total)
+		}
+	}
+	close(done)
+	if err := <-writeErr; err != nil {
+		t.Fatal(err)
+	}
+}
