@@ -311,9 +311,10 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 	if !ok {
 		return orQuery(alts)
 	}
-	// Corrections and completions are matched where they help most, in
-	// one analysis: each is a clause of its own, and every field and
-	// language multiplies what a search must walk.
+	// Corrections and completions are matched where they help most (each
+	// is a clause of its own, and every field multiplies what a search must
+	// walk), in every language's analysis: they come from the unstemmed
+	// word list, and "hackeando" is "hack" only to the Spanish stemmer.
 	near := expansionTargets(targets)
 	own := c.words.count(word)
 	fixes := c.words.corrections(word, typoEdits(word))
@@ -323,7 +324,7 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 		fixes = unionWords(fixes, c.words.neighbours(word, typoEdits(word)))
 	}
 	for _, fix := range fixes {
-		if q := c.matchPrimary(near, fix.term, typoBoost/float64(fix.edits)); q != nil {
+		if q := c.match(near, fix.term, false, typoBoost/float64(fix.edits)); q != nil {
 			alts = append(alts, q)
 		}
 	}
@@ -332,7 +333,7 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 			if w.term == word {
 				continue
 			}
-			if q := c.matchPrimary(near, w.term, completionBoost); q != nil {
+			if q := c.match(near, w.term, false, completionBoost); q != nil {
 				alts = append(alts, q)
 			}
 		}
@@ -342,7 +343,7 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 		// "virtualise" "virtualisation", words its stem begins but that
 		// stem differently (or are too many edits away to be a typo).
 		for _, w := range c.otherForms(word) {
-			if q := c.matchPrimary(near, w.term, formBoost); q != nil {
+			if q := c.match(near, w.term, false, formBoost); q != nil {
 				alts = append(alts, q)
 			}
 		}
@@ -432,19 +433,6 @@ func expansionTargets(targets []textTarget) []textTarget {
 		return targets // a field clause (note:, series:) keeps its field
 	}
 	return out
-}
-
-// matchPrimary is match with one analysis per field: the default
-// language's for prose. Corrections and completions come from the
-// unstemmed word list, so they need no per-language variants.
-func (c *compiler) matchPrimary(targets []textTarget, text string, boost float64) query.Query {
-	var alts []query.Query
-	for _, t := range targets {
-		if names := c.analyzersFor(t, text); len(names) > 0 {
-			alts = append(alts, matchText(t.field, names[0], text, false, t.boost*boost))
-		}
-	}
-	return orQuery(alts)
 }
 
 // synonymWeight is the boost of a synonym entry: a phrase scores about

@@ -67,3 +67,33 @@ func TestSearchFoldsAccents(t *testing.T) {
 		t.Errorf("speaker highlight of %q: %v", "cermak router", res.Hits)
 	}
 }
+
+// TestTyposAndPrefixesInEveryLanguage: a typo or a cut-short word finds
+// the talk whose prose is analysed in another language than English, where
+// the corrected word stems differently ("hackeando" is "hack" in Spanish).
+func TestTyposAndPrefixesInEveryLanguage(t *testing.T) {
+	ix := loadTalks(t, []*catalog.Talk{
+		{ID: 1, Series: "PyConES", Event: "PyConES 2019", Year: 2019, Language: "es",
+			Title: "Hackeando el kernel con Python"},
+		{ID: 2, Series: "DENOG", Event: "DENOG12", Year: 2020, Language: "de",
+			Title: "Glasfasernetze im ländlichen Raum"},
+		{ID: 3, Series: "NANOG", Event: "NANOG 80", Year: 2020,
+			Title: "Kernel bypass networking"},
+	})
+	tests := []struct {
+		query string
+		want  int64
+	}{
+		{"hakeando kernel", 1}, // a letter missing
+		{"hcakeando", 1},       // two letters swapped
+		{"hackean", 1},         // cut short, as typed
+		{"glasfasrnetze", 2},   // a letter missing
+		{"glasfas raum", 2},    // cut short in the middle
+	}
+	for _, tt := range tests {
+		res := runSearch(t, ix, catalog.SearchRequest{Query: tt.query})
+		if !slices.Contains(hitIDs(res), tt.want) {
+			t.Errorf("%q found %v, want talk %d among them", tt.query, hitIDs(res), tt.want)
+		}
+	}
+}
