@@ -214,11 +214,12 @@ func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *runR
 // Bleve, by anything else from the columns (see columnOrder).
 func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage, page int, hasText, withFacets bool) (*runResult, error) {
 	order := columnOrder(sort, hasText)
-	size, from := perPage, (page-1)*perPage
+	from := (page - 1) * perPage
+	size, skip := perPage, from
 	if order != nil {
-		size = 0 // the collector keeps the page
+		size, skip = 0, 0 // the collector keeps the page
 	}
-	sr := bleve.NewSearchRequestOptions(top, size, from, false)
+	sr := bleve.NewSearchRequestOptions(top, size, skip, false)
 	sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
 	var hc *hitCollector
 	searchCtx := ctx
