@@ -112,6 +112,7 @@ func settleColumns(t *testing.T, ix *Index) {
 }
 
 func checkFacetCounts(t *testing.T, ix *Index, live map[int64]*catalog.Talk) {
+	t.Helper()
 	for _, q := range []string{"", "network", "routing security", "series:replaced", "peering -bgp"} {
 		ix.invalidateCaches()
 		// The facets of the whole result: every matching talk.

@@ -80,7 +80,7 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		}
 	}
 	facets, cached := ix.facets.get(key)
-	res, err := ix.run(ctx, top, req.Sort, perPage, page, hasText, !cached)
+	res, err := ix.run(ctx, reader, top, req.Sort, perPage, page, hasText, !cached)
 	if err != nil {
 		return nil, fmt.Errorf("search index for %q: %w", req.Query, err)
 	}
@@ -96,7 +96,7 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		if filter != nil {
 			second.AddFilter(filter)
 		}
-		found, err := ix.closeMatches(ctx, closeSearch{exact: top, loose: second, sort: req.Sort, perPage: perPage, page: page, hasText: hasText}, res)
+		found, err := ix.closeMatches(ctx, closeSearch{reader: reader, exact: top, loose: second, sort: req.Sort, perPage: perPage, page: page, hasText: hasText}, res)
 		if err != nil {
 			return nil, fmt.Errorf("search index for close matches of %q: %w", req.Query, err)
 		}
@@ -155,6 +155,7 @@ const maxLooseClauses = 8
 // closeSearch is the second try of a query: its exact and loose forms and
 // the page asked for.
 type closeSearch struct {
+	reader        bleveindex.IndexReader
 	exact, loose  query.Query
 	sort          string
 	perPage, page int
@@ -167,7 +168,7 @@ type closeSearch struct {
 // typed stay first: a close match never outranks an exact one.
 func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *runResult) (*runResult, error) {
 	if cs.sort != catalog.SortRelevance || asTyped.Total == 0 {
-		found, err := ix.run(ctx, cs.loose, cs.sort, cs.perPage, cs.page, cs.hasText, true)
+		found, err := ix.run(ctx, cs.reader, cs.loose, cs.sort, cs.perPage, cs.page, cs.hasText, true)
 		if err != nil || found.Total <= asTyped.Total {
 			return nil, err
 		}
@@ -175,13 +176,13 @@ func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *runR
 	}
 	// The page is cut from the exact hits followed by the close ones, so
 	// the close ones are read from the start.
-	found, err := ix.run(ctx, cs.loose, cs.sort, cs.page*cs.perPage+int(asTyped.Total), 1, cs.hasText, true)
+	found, err := ix.run(ctx, cs.reader, cs.loose, cs.sort, cs.page*cs.perPage+int(asTyped.Total), 1, cs.hasText, true)
 	if err != nil || found.Total <= asTyped.Total {
 		return nil, err
 	}
 	exact := asTyped.Hits
 	if cs.page > 1 {
-		first, err := ix.run(ctx, cs.exact, cs.sort, fewHits, 1, cs.hasText, false)
+		first, err := ix.run(ctx, cs.reader, cs.exact, cs.sort, fewHits, 1, cs.hasText, false)
 		if err != nil {
 			return nil, err
 		}
@@ -211,8 +212,9 @@ func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *runR
 
 // run runs a compiled query for one page of hits, with highlights when the
 // query has text and the facets when asked. Hits are sorted by score by
-// Bleve, by anything else from the columns (see columnOrder).
-func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage, page int, hasText, withFacets bool) (*runResult, error) {
+// Bleve, by anything else from the columns (see columnOrder). r is the
+// snapshot the caller holds, which highlighting reads.
+func (ix *Index) run(ctx context.Context, r bleveindex.IndexReader, top query.Query, sort string, perPage, page int, hasText, withFacets bool) (*runResult, error) {
 	order := columnOrder(sort, hasText)
 	from := (page - 1) * perPage
 	size, skip := perPage, from
@@ -245,7 +247,7 @@ func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage,
 		}
 	}
 	if hasText {
-		if err := ix.highlight(ctx, top, res.Hits); err != nil {
+		if err := ix.highlight(ctx, r, top, res.Hits); err != nil {
 			return nil, err
 		}
 	}
@@ -258,16 +260,12 @@ func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage,
 // a broad search, for one page of highlights. Instead top is run again with
 // term positions, jumping from hit to hit in index order: a searcher
 // advanced to a document that matches stops there, so this costs a page of
-// documents, not another search.
-func (ix *Index) highlight(ctx context.Context, top query.Query, hits search.DocumentMatchCollection) error {
+// documents, not another search. r is a snapshot of the index; a hit it
+// no longer has is shown without highlights.
+func (ix *Index) highlight(ctx context.Context, r bleveindex.IndexReader, top query.Query, hits search.DocumentMatchCollection) error {
 	if len(hits) == 0 {
 		return nil
 	}
-	r, err := ix.reader()
-	if err != nil {
-		return err
-	}
-	defer r.Close()
 	type target struct {
 		doc bleveindex.IndexInternalID
 		hit *search.DocumentMatch
@@ -278,7 +276,7 @@ func (ix *Index) highlight(ctx context.Context, top query.Query, hits search.Doc
 		if err != nil {
 			return fmt.Errorf("highlight talk %s: %w", h.ID, err)
 		}
-		if doc != nil { // nil: deleted since the search; nothing to show
+		if doc != nil { // nil: written or deleted meanwhile; shown unhighlighted
 			targets = append(targets, target{doc: doc, hit: h})
 		}
 	}
