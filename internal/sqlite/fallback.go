@@ -50,7 +50,7 @@ func (s *Store) SearchFallback(ctx context.Context, req catalog.SearchRequest) (
 			return err
 		}
 		args := append(w.args, req.PerPage, (req.Page-1)*req.PerPage)
-		return eachRow(ctx, tx, `SELECT t.id `+from+where+` ORDER BY `+fallbackOrder(req.Sort)+` LIMIT ? OFFSET ?`, args,
+		return eachRow(ctx, tx, nil, `SELECT t.id `+from+where+` ORDER BY `+fallbackOrder(req.Sort)+` LIMIT ? OFFSET ?`, args,
 			func(rows *sql.Rows) error {
 				var id int64
 				if err := rows.Scan(&id); err != nil {

@@ -139,7 +139,7 @@ func (s *Store) RemoveMyTags(ctx context.Context, id int64, tags []string) error
 func (s *Store) SetMyTags(ctx context.Context, id int64, tags []string) error {
 	return s.tagWrite(ctx, id, "set tags", tags, func(tx *sql.Tx, clean []string, at string) error {
 		var drop []string
-		err := eachRow(ctx, tx, `SELECT tag FROM personal_tags WHERE talk_id = ?`, []any{id}, func(rows *sql.Rows) error {
+		err := eachRow(ctx, tx, nil, `SELECT tag FROM personal_tags WHERE talk_id = ?`, []any{id}, func(rows *sql.Rows) error {
 			var tag string
 			if err := rows.Scan(&tag); err != nil {
 				return err
@@ -204,7 +204,7 @@ func checkTagCount(ctx context.Context, tx *sql.Tx, id int64) error {
 func (s *Store) ListMyTags(ctx context.Context) ([]catalog.TagCount, error) {
 	out := []catalog.TagCount{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		return eachRow(ctx, tx, `SELECT tag, count(*) FROM personal_tags GROUP BY tag ORDER BY count(*) DESC, tag`, nil,
+		return eachRow(ctx, tx, nil, `SELECT tag, count(*) FROM personal_tags GROUP BY tag ORDER BY count(*) DESC, tag`, nil,
 			func(rows *sql.Rows) error {
 				var tc catalog.TagCount
 				if err := rows.Scan(&tc.Tag, &tc.Count); err != nil {
@@ -239,7 +239,7 @@ func (s *Store) NoteHistory(ctx context.Context, id int64) (*catalog.NoteHistory
 			return err
 		}
 		h.UpdatedAt = parseStamp(updated)
-		return eachRow(ctx, tx, `SELECT id, body, replaced_at, source FROM note_revisions WHERE talk_id = ? ORDER BY id DESC`,
+		return eachRow(ctx, tx, nil, `SELECT id, body, replaced_at, source FROM note_revisions WHERE talk_id = ? ORDER BY id DESC`,
 			[]any{id}, func(rows *sql.Rows) error {
 				var r catalog.NoteRevision
 				var at string
@@ -343,7 +343,7 @@ func (s *Store) WatchList(ctx context.Context) ([]*catalog.Talk, error) {
 	var talks []*catalog.Talk
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		talks, err = loadTalks(ctx, tx, "t.id IN (SELECT talk_id FROM watch WHERE watched = 1 OR to_watch_at IS NOT NULL)")
+		talks, err = loadTalks(ctx, tx, s.readStmts, talkSet{ids: "SELECT talk_id FROM watch WHERE watched = 1 OR to_watch_at IS NOT NULL"})
 		return err
 	})
 	if err != nil {

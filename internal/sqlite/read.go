@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/talkdex/talkdex/internal/catalog"
@@ -70,11 +71,28 @@ func scanTalk(rows *sql.Rows) (*catalog.Talk, error) {
 	return t, nil
 }
 
-// loadTalks loads complete talk records for the rows of talks matching where
-// (a condition on t, with args), in id order. Child rows come in one query
-// per table for the whole set, never one per talk.
-func loadTalks(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*catalog.Talk, error) {
-	rows, err := tx.QueryContext(ctx, talkColumns+" WHERE "+where+" ORDER BY t.id", args...)
+// talkSet names the talks loadTalks loads: a subquery yielding their ids,
+// with its arguments. Its text is fixed per kind of caller, so that the
+// queries built on it are prepared once (see statements).
+type talkSet struct {
+	ids  string
+	args []any
+}
+
+// oneTalk is the talk with id.
+func oneTalk(id int64) talkSet { return talkSet{ids: "?", args: []any{id}} }
+
+// talksWithIDs is the talks whose ids are listed, in one bound parameter.
+func talksWithIDs(ids []int64) talkSet {
+	return talkSet{ids: "SELECT value FROM json_each(?)", args: []any{jsonIDs(ids)}}
+}
+
+// loadTalks loads complete talk records for the talks of set that exist, in
+// id order. Child rows come in one query per table for the whole set, never
+// one per talk. stmts may be nil (a transaction of the writer).
+func loadTalks(ctx context.Context, tx *sql.Tx, stmts *statements, set talkSet) ([]*catalog.Talk, error) {
+	in := " IN (" + set.ids + ")"
+	rows, err := stmts.query(ctx, tx, talkColumns+" WHERE t.id"+in+" ORDER BY t.id", set.args...)
 	if err != nil {
 		return nil, fmt.Errorf("query talks: %w", err)
 	}
@@ -97,15 +115,11 @@ func loadTalks(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*c
 		return talks, nil
 	}
 
-	ids := make([]any, len(talks))
-	for i, t := range talks {
-		ids[i] = t.ID
-	}
-	in := "(" + placeholders(len(ids)) + ")"
-
-	err = eachRow(ctx, tx, `SELECT ts.talk_id, sp.name, ts.affiliation
+	// The child queries select by the same set in the same transaction, so
+	// they see exactly the talks read above.
+	err = eachRow(ctx, tx, stmts, `SELECT ts.talk_id, sp.name, ts.affiliation
 		FROM talk_speakers ts JOIN speakers sp ON sp.id = ts.speaker_id
-		WHERE ts.talk_id IN `+in+` ORDER BY ts.talk_id, ts.position`, ids,
+		WHERE ts.talk_id`+in+` ORDER BY ts.talk_id, ts.position`, set.args,
 		func(rows *sql.Rows) error {
 			var id int64
 			var sp catalog.Speaker
@@ -119,8 +133,8 @@ func loadTalks(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*c
 		return nil, fmt.Errorf("query speakers: %w", err)
 	}
 
-	err = eachRow(ctx, tx, `SELECT talk_id, kind, url FROM links
-		WHERE talk_id IN `+in+` ORDER BY talk_id, position`, ids,
+	err = eachRow(ctx, tx, stmts, `SELECT talk_id, kind, url FROM links
+		WHERE talk_id`+in+` ORDER BY talk_id, position`, set.args,
 		func(rows *sql.Rows) error {
 			var id int64
 			var l catalog.Link
@@ -134,9 +148,9 @@ func loadTalks(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*c
 		return nil, fmt.Errorf("query links: %w", err)
 	}
 
-	err = eachRow(ctx, tx, `SELECT tt.talk_id, tg.name
+	err = eachRow(ctx, tx, stmts, `SELECT tt.talk_id, tg.name
 		FROM talk_tags tt JOIN tags tg ON tg.id = tt.tag_id
-		WHERE tt.talk_id IN `+in+` ORDER BY tt.talk_id, tt.position`, ids,
+		WHERE tt.talk_id`+in+` ORDER BY tt.talk_id, tt.position`, set.args,
 		func(rows *sql.Rows) error {
 			var id int64
 			var tag string
@@ -150,8 +164,8 @@ func loadTalks(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*c
 		return nil, fmt.Errorf("query tags: %w", err)
 	}
 
-	err = eachRow(ctx, tx, `SELECT talk_id, tag FROM personal_tags
-		WHERE talk_id IN `+in+` ORDER BY talk_id, tag`, ids,
+	err = eachRow(ctx, tx, stmts, `SELECT talk_id, tag FROM personal_tags
+		WHERE talk_id`+in+` ORDER BY talk_id, tag`, set.args,
 		func(rows *sql.Rows) error {
 			var id int64
 			var tag string
@@ -167,8 +181,8 @@ func loadTalks(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]*c
 	return talks, nil
 }
 
-func eachRow(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, query, args...)
+func eachRow(ctx context.Context, tx *sql.Tx, stmts *statements, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := stmts.query(ctx, tx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -193,7 +207,7 @@ func (s *Store) FindTalkByID(ctx context.Context, id int64) (*catalog.Talk, erro
 	var talks []*catalog.Talk
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		talks, err = loadTalks(ctx, tx, "t.id = ?", id)
+		talks, err = loadTalks(ctx, tx, s.readStmts, oneTalk(id))
 		return err
 	})
 	if err != nil {
@@ -224,11 +238,7 @@ func (s *Store) TalksByIDs(ctx context.Context, ids []int64) (map[int64]*catalog
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		for start := 0; start < len(unique); start += talkPageSize {
 			chunk := unique[start:min(start+talkPageSize, len(unique))]
-			args := make([]any, len(chunk))
-			for i, id := range chunk {
-				args[i] = id
-			}
-			talks, err := loadTalks(ctx, tx, "t.id IN ("+placeholders(len(args))+")", args...)
+			talks, err := loadTalks(ctx, tx, s.readStmts, talksWithIDs(chunk))
 			if err != nil {
 				return err
 			}
@@ -258,7 +268,10 @@ func (s *Store) EachTalk(ctx context.Context, fn func(*catalog.Talk) error) erro
 		var page []*catalog.Talk
 		err := s.read(ctx, func(tx *sql.Tx) error {
 			var err error
-			page, err = loadTalks(ctx, tx, fmt.Sprintf("t.id IN (SELECT id FROM talks WHERE id > ? ORDER BY id LIMIT %d)", talkPageSize), after)
+			page, err = loadTalks(ctx, tx, s.readStmts, talkSet{
+				ids:  "SELECT id FROM talks WHERE id > ? ORDER BY id LIMIT " + strconv.Itoa(talkPageSize),
+				args: []any{after},
+			})
 			return err
 		})
 		if err != nil {

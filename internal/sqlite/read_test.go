@@ -141,6 +141,11 @@ func TestTalksByIDs(t *testing.T) {
 			}
 		})
 	}
+	// Every call, whatever its number of ids, ran the same five query
+	// texts, each prepared once.
+	if n := len(s.readStmts.byText); n != 5 {
+		t.Errorf("%d prepared statements after loading talks by id, want 5 (one per query text)", n)
+	}
 }
 
 func TestEachTalkCompleteAndOrdered(t *testing.T) {

@@ -130,7 +130,7 @@ func (s *Store) FindSavedSearch(ctx context.Context, name string) (*catalog.Save
 func (s *Store) ListSavedSearches(ctx context.Context) ([]*catalog.SavedSearch, error) {
 	out := []*catalog.SavedSearch{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		return eachRow(ctx, tx, savedSearchColumns+` ORDER BY name`, nil, func(rows *sql.Rows) error {
+		return eachRow(ctx, tx, nil, savedSearchColumns+` ORDER BY name`, nil, func(rows *sql.Rows) error {
 			ss, err := scanSavedSearch(rows)
 			if err != nil {
 				return err

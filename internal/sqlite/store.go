@@ -44,6 +44,9 @@ type Store struct {
 	path   string
 	writer *sql.DB // one connection: every write transaction
 	reader *sql.DB // a pool, read-only
+	// readStmts holds the reader's prepared statements for the queries
+	// run on every search.
+	readStmts *statements
 }
 
 // Open opens (creating if needed) the database at path, creating its parent
@@ -100,6 +103,7 @@ func openWith(ctx context.Context, path string, migrations fs.FS) (*Store, error
 	reader.SetMaxOpenConns(readers)
 	reader.SetMaxIdleConns(readers)
 	s.reader = reader
+	s.readStmts = newStatements(reader)
 	if err := reader.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
@@ -110,6 +114,9 @@ func openWith(ctx context.Context, path string, migrations fs.FS) (*Store, error
 // Close closes both connection pools.
 func (s *Store) Close() error {
 	var errs []error
+	if s.readStmts != nil {
+		errs = append(errs, s.readStmts.close())
+	}
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
 	}

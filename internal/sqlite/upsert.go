@@ -350,7 +350,7 @@ func (u *upserter) upsert(t *catalog.Talk) (id, eventID int64, out outcome, err 
 		// Another export of the same talk (a pretalx event's ICS feed after
 		// its schedule.xml): the stored record stays and this one only
 		// fills what it lacks, so a poorer export never strips a richer one.
-		olds, err := loadTalks(u.ctx, u.tx, "t.id = ?", id)
+		olds, err := loadTalks(u.ctx, u.tx, nil, oneTalk(id))
 		if err != nil {
 			return 0, 0, 0, err
 		}
