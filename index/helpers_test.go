@@ -130,13 +130,7 @@ func runSearch(t testing.TB, ix *Index, req catalog.SearchRequest) *catalog.Sear
 	return res
 }
 
-func hitIDs(res *catalog.SearchResult) []int64 {
-	ids := make([]int64, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	return ids
-}
+func hitIDs(res *catalog.SearchResult) []int64 { return pageIDs(res.Hits) }
 
 func sortedIDs(res *catalog.SearchResult) []int64 {
 	ids := hitIDs(res)

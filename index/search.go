@@ -31,6 +31,20 @@ const (
 // hydrate), the total, every facet of catalog.FacetNames and, when few talks
 // match, a "did you mean" rewrite of the query that matches more.
 func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error) {
+	return ix.SearchLoading(ctx, req, nil)
+}
+
+// PageLoader loads the talks of a page of hits, given their ids in rank
+// order. SearchLoading runs it while it highlights the page.
+type PageLoader func(ctx context.Context, ids []int64) error
+
+// SearchLoading is Search with load, if not nil, called with the page's ids
+// as soon as they are known. It runs on a goroutine of its own while the
+// page is highlighted and the facets and suggestions are gathered: loading
+// a page of talks from the database and highlighting it each take about
+// half a millisecond, and on two cores they need not wait for each other.
+// SearchLoading returns only once load has returned, with its error.
+func (ix *Index) SearchLoading(ctx context.Context, req catalog.SearchRequest, load PageLoader) (result *catalog.SearchResult, err error) {
 	started := time.Now()
 	clauses, err := parseQuery(req.Query)
 	if err != nil {
@@ -73,6 +87,11 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 			key = "compiled:" + string(compiled)
 			pageKey = fmt.Sprintf("%s\nsort=%s page=%d per_page=%d", key, req.Sort, page, perPage)
 			if cached, ok := ix.browsing.get(pageKey); ok {
+				if load != nil {
+					if err := load(ctx, pageIDs(cached.Hits)); err != nil {
+						return nil, err
+					}
+				}
 				cached.Took = time.Since(started)
 				cached.TookMS = float64(cached.Took.Microseconds()) / 1000
 				return cached, nil
@@ -80,7 +99,7 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		}
 	}
 	facets, cached := ix.facets.get(key)
-	res, err := ix.run(ctx, reader, top, req.Sort, perPage, page, hasText, !cached)
+	res, err := ix.run(ctx, top, req.Sort, perPage, page, hasText, !cached)
 	if err != nil {
 		return nil, fmt.Errorf("search index for %q: %w", req.Query, err)
 	}
@@ -96,7 +115,7 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		if filter != nil {
 			second.AddFilter(filter)
 		}
-		found, err := ix.closeMatches(ctx, closeSearch{reader: reader, exact: top, loose: second, sort: req.Sort, perPage: perPage, page: page, hasText: hasText}, res)
+		found, err := ix.closeMatches(ctx, closeSearch{exact: top, loose: second, sort: req.Sort, perPage: perPage, page: page, hasText: hasText}, res)
 		if err != nil {
 			return nil, fmt.Errorf("search index for close matches of %q: %w", req.Query, err)
 		}
@@ -121,7 +140,27 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 		if err != nil {
 			return nil, fmt.Errorf("search index: document id %q is not a talk id: %w", h.ID, err)
 		}
-		out.Hits = append(out.Hits, catalog.SearchHit{ID: id, Score: h.Score, Highlights: marked(h.Fragments)})
+		out.Hits = append(out.Hits, catalog.SearchHit{ID: id, Score: h.Score})
+	}
+	if load != nil {
+		loaded := make(chan error, 1)
+		ids := pageIDs(out.Hits)
+		go func() { loaded <- load(ctx, ids) }()
+		// Whatever happens below, load has returned before this does: it
+		// writes into its caller's variables.
+		defer func() {
+			if lerr := <-loaded; lerr != nil && err == nil {
+				result, err = nil, lerr
+			}
+		}()
+	}
+	for _, g := range res.highlights {
+		if err := ix.highlight(ctx, reader, g.query, g.hits); err != nil {
+			return nil, err
+		}
+	}
+	for i, h := range res.Hits {
+		out.Hits[i].Highlights = marked(h.Fragments)
 	}
 	if !cached {
 		facets = res.facets
@@ -155,7 +194,6 @@ const maxLooseClauses = 8
 // closeSearch is the second try of a query: its exact and loose forms and
 // the page asked for.
 type closeSearch struct {
-	reader        bleveindex.IndexReader
 	exact, loose  query.Query
 	sort          string
 	perPage, page int
@@ -168,7 +206,7 @@ type closeSearch struct {
 // typed stay first: a close match never outranks an exact one.
 func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *runResult) (*runResult, error) {
 	if cs.sort != catalog.SortRelevance || asTyped.Total == 0 {
-		found, err := ix.run(ctx, cs.reader, cs.loose, cs.sort, cs.perPage, cs.page, cs.hasText, true)
+		found, err := ix.run(ctx, cs.loose, cs.sort, cs.perPage, cs.page, cs.hasText, true)
 		if err != nil || found.Total <= asTyped.Total {
 			return nil, err
 		}
@@ -176,13 +214,13 @@ func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *runR
 	}
 	// The page is cut from the exact hits followed by the close ones, so
 	// the close ones are read from the start.
-	found, err := ix.run(ctx, cs.reader, cs.loose, cs.sort, cs.page*cs.perPage+int(asTyped.Total), 1, cs.hasText, true)
+	found, err := ix.run(ctx, cs.loose, cs.sort, cs.page*cs.perPage+int(asTyped.Total), 1, cs.hasText, true)
 	if err != nil || found.Total <= asTyped.Total {
 		return nil, err
 	}
 	exact := asTyped.Hits
 	if cs.page > 1 {
-		first, err := ix.run(ctx, cs.reader, cs.exact, cs.sort, fewHits, 1, cs.hasText, false)
+		first, err := ix.run(ctx, cs.exact, cs.sort, fewHits, 1, cs.hasText, false)
 		if err != nil {
 			return nil, err
 		}
@@ -207,14 +245,27 @@ func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *runR
 	}
 	from := min((cs.page-1)*cs.perPage, len(merged))
 	found.Hits = merged[from:min(from+cs.perPage, len(merged))]
+	// Each hit is highlighted with the form of the query that found it.
+	var exactHits, closeHits search.DocumentMatchCollection
+	for _, h := range found.Hits {
+		if seen[h.ID] {
+			exactHits = append(exactHits, h)
+		} else {
+			closeHits = append(closeHits, h)
+		}
+	}
+	found.highlights = nil
+	if cs.hasText {
+		found.highlights = []highlightGroup{{cs.exact, exactHits}, {cs.loose, closeHits}}
+	}
 	return found, nil
 }
 
-// run runs a compiled query for one page of hits, with highlights when the
-// query has text and the facets when asked. Hits are sorted by score by
-// Bleve, by anything else from the columns (see columnOrder). r is the
-// snapshot the caller holds, which highlighting reads.
-func (ix *Index) run(ctx context.Context, r bleveindex.IndexReader, top query.Query, sort string, perPage, page int, hasText, withFacets bool) (*runResult, error) {
+// run runs a compiled query for one page of hits, with the facets when
+// asked. Hits are sorted by score by Bleve, by anything else from the
+// columns (see columnOrder). When the query has text, the result says how
+// to highlight the page; the caller does it for the page it finally shows.
+func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage, page int, hasText, withFacets bool) (*runResult, error) {
 	order := columnOrder(sort, hasText)
 	from := (page - 1) * perPage
 	size, skip := perPage, from
@@ -247,9 +298,7 @@ func (ix *Index) run(ctx context.Context, r bleveindex.IndexReader, top query.Qu
 		}
 	}
 	if hasText {
-		if err := ix.highlight(ctx, r, top, res.Hits); err != nil {
-			return nil, err
-		}
+		out.highlights = []highlightGroup{{top, res.Hits}}
 	}
 	return out, nil
 }
@@ -330,6 +379,24 @@ func highlightQuery(top query.Query) query.Query {
 type runResult struct {
 	*bleve.SearchResult
 	facets map[string][]catalog.FacetValue
+	// highlights are the page's hits grouped by the query to highlight
+	// them with; none when the query has no text.
+	highlights []highlightGroup
+}
+
+// highlightGroup is hits to highlight with the matches of query.
+type highlightGroup struct {
+	query query.Query
+	hits  search.DocumentMatchCollection
+}
+
+// pageIDs lists the talk ids of hits, in order.
+func pageIDs(hits []catalog.SearchHit) []int64 {
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return ids
 }
 
 // reader opens a snapshot of the index for dictionary lookups. Callers hold

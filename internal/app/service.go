@@ -21,17 +21,16 @@ func (c *Catalog) SearchTalks(ctx context.Context, req catalog.SearchRequest) (*
 	if c.rebuild.get() != IndexReady {
 		return c.store.SearchFallback(ctx, req)
 	}
-	res, err := c.index.Search(ctx, req)
+	var talks map[int64]*catalog.Talk
+	res, err := c.index.SearchLoading(ctx, req, func(ctx context.Context, ids []int64) error {
+		var err error
+		if talks, err = c.store.TalksByIDs(ctx, ids); err != nil {
+			return fmt.Errorf("load search hits: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	ids := make([]int64, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	talks, err := c.store.TalksByIDs(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load search hits: %w", err)
 	}
 	hits := res.Hits[:0]
 	for _, h := range res.Hits {

@@ -1,0 +1,94 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+// recordingLoader is a PageLoader that remembers every page it was given.
+type recordingLoader struct {
+	pages [][]int64
+	err   error
+}
+
+func (l *recordingLoader) load(_ context.Context, ids []int64) error {
+	l.pages = append(l.pages, slices.Clone(ids))
+	return l.err
+}
+
+// The loader gets the page shown, in rank order, once per search: for a
+// scored search, for a browse answered from the cache and for a page of
+// close matches.
+func TestSearchLoadingLoadsThePageShown(t *testing.T) {
+	ix := loadSample(t)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		req  catalog.SearchRequest
+	}{
+		{"words", catalog.SearchRequest{Query: "huston", PerPage: 20}},
+		{"second page", catalog.SearchRequest{Query: "bgp OR ipv6 OR roce", PerPage: 1, Page: 2}},
+		{"browse", catalog.SearchRequest{Sort: catalog.SortNewest, PerPage: 2}},
+		{"browse again, cached", catalog.SearchRequest{Sort: catalog.SortNewest, PerPage: 2}},
+		{"typo", catalog.SearchRequest{Query: "reflectr", PerPage: 20}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var l recordingLoader
+			res, err := ix.SearchLoading(ctx, tt.req, l.load)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Hits) == 0 {
+				t.Fatalf("no hits for %+v", tt.req)
+			}
+			if len(l.pages) != 1 || !slices.Equal(l.pages[0], hitIDs(res)) {
+				t.Errorf("loaded %v, want one page %v", l.pages, hitIDs(res))
+			}
+		})
+	}
+}
+
+// A page that cannot be loaded fails the search with the loader's error,
+// whether or not the search itself was cached.
+func TestSearchLoadingFailsWithTheLoader(t *testing.T) {
+	ix := loadSample(t)
+	ctx := context.Background()
+	gone := errors.New("database file gone")
+	for _, req := range []catalog.SearchRequest{
+		{Query: "bgp", PerPage: 20},
+		{Sort: catalog.SortNewest, PerPage: 20},
+		{Sort: catalog.SortNewest, PerPage: 20}, // now from the cache
+	} {
+		l := recordingLoader{err: gone}
+		res, err := ix.SearchLoading(ctx, req, l.load)
+		if !errors.Is(err, gone) || res != nil {
+			t.Errorf("%+v: got %v, %v; want the loader's error and no result", req, res, err)
+		}
+	}
+}
+
+// On a page that mixes talks matched as typed with close matches, each is
+// highlighted by what matched it: the exact talk by the word typed, the
+// close one by the talk's own spelling.
+func TestCloseMatchesAreHighlighted(t *testing.T) {
+	ix := loadTalks(t, []*catalog.Talk{
+		{ID: 1, Series: "RIPE", Event: "RIPE 90", Title: "Zebrafish routing labs"},
+		{ID: 2, Series: "RIPE", Event: "RIPE 91", Title: "Zebrafsh routing labs"},
+	})
+	res := runSearch(t, ix, catalog.SearchRequest{Query: "zebrafish", PerPage: 20})
+	if !res.CloseMatches || !slices.Equal(hitIDs(res), []int64{1, 2}) {
+		t.Fatalf("close %v, hits %v; want the exact talk 1 then the close talk 2", res.CloseMatches, hitIDs(res))
+	}
+	for i, want := range []string{"<mark>Zebrafish</mark>", "<mark>Zebrafsh</mark>"} {
+		titles := res.Hits[i].Highlights[fieldTitle]
+		if !slices.ContainsFunc(titles, func(f string) bool { return strings.Contains(f, want) }) {
+			t.Errorf("talk %d: title highlights %q, want %s", res.Hits[i].ID, titles, want)
+		}
+	}
+}
