@@ -2,8 +2,12 @@ package index
 
 import "sync"
 
-// cacheSize bounds the entries of each search cache.
-const cacheSize = 256
+// Bounds on the entries of the search caches: whole results and facet
+// counts are large, a word's corrections or completions a few words.
+const (
+	cacheSize     = 256
+	wordCacheSize = 4096
+)
 
 // recentCache remembers what recent searches computed, until the index
 // changes. Counting facets visits every hit, which makes it the bulk of a
@@ -11,6 +15,7 @@ const cacheSize = 256
 // index only changes through Apply and Rebuild, which invalidate the caches.
 // Values go in and come out as copies (clone), so callers may change theirs.
 type recentCache[V any] struct {
+	size    int
 	clone   func(V) V
 	mu      sync.Mutex
 	gen     uint64 // bumped by every write to the index
@@ -18,8 +23,8 @@ type recentCache[V any] struct {
 	order   []string // insertion order, for eviction
 }
 
-func newRecentCache[V any](clone func(V) V) *recentCache[V] {
-	return &recentCache[V]{clone: clone}
+func newRecentCache[V any](size int, clone func(V) V) *recentCache[V] {
+	return &recentCache[V]{size: size, clone: clone}
 }
 
 // generation is read before a search; put only keeps results computed
@@ -61,7 +66,7 @@ func (c *recentCache[V]) put(key string, gen uint64, v V) {
 		c.entries = map[string]V{}
 	}
 	if _, ok := c.entries[key]; !ok {
-		if len(c.order) >= cacheSize {
+		if len(c.order) >= c.size {
 			delete(c.entries, c.order[0])
 			c.order = c.order[1:]
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -67,6 +68,11 @@ type Index struct {
 	// results of searches with nothing to score (see Search).
 	facets   *recentCache[map[string][]catalog.FacetValue]
 	browsing *recentCache[*catalog.SearchResult]
+	// words caches the corrections and completions of query words: a
+	// query typed word by word is searched again at every key, its
+	// earlier words with it, and each correction walks a Levenshtein
+	// automaton over the whole word list.
+	words *recentCache[[]dictWord]
 	// columns count facets; guarded by mu and replaced with bi, since a
 	// new index has segments of its own.
 	columns *columns
@@ -120,8 +126,9 @@ func OpenWith(path string, opts Options) (*Index, error) {
 	}
 	ix := &Index{
 		path: path, bi: bi, synonyms: syn, columns: newColumns(),
-		facets:   newRecentCache(copyFacets),
-		browsing: newRecentCache(copyResult),
+		facets:   newRecentCache(cacheSize, copyFacets),
+		browsing: newRecentCache(cacheSize, copyResult),
+		words:    newRecentCache(wordCacheSize, slices.Clone[[]dictWord]),
 	}
 	ix.needsRebuild.Store(fresh)
 	return ix, nil
@@ -248,6 +255,7 @@ func hasCurrentVersion(bi bleve.Index) (bool, error) {
 func (ix *Index) invalidateCaches() {
 	ix.facets.invalidate()
 	ix.browsing.invalidate()
+	ix.words.invalidate()
 }
 
 // Warm starts reading the columns of the index's segments (see columns) in

@@ -92,3 +92,30 @@ func TestCloseMatchesAreHighlighted(t *testing.T) {
 		}
 	}
 }
+
+// Typo corrections are remembered between searches only until the index
+// changes: a word a new talk brings corrects the same typo at once.
+func TestWordLookupsFollowWrites(t *testing.T) {
+	ctx := context.Background()
+	ix := loadTalks(t, []*catalog.Talk{{ID: 1, Series: "RIPE", Event: "RIPE 90", Title: "Kubernetes networking"}})
+	typo := catalog.SearchRequest{Query: "zebrafsh", PerPage: 20}
+	for range 2 { // the second time from the cache
+		if res := runSearch(t, ix, typo); res.Total != 0 {
+			t.Fatalf("before the talk: %v", hitIDs(res))
+		}
+	}
+	talk := &catalog.Talk{ID: 2, Series: "RIPE", Event: "RIPE 91", Title: "Zebrafish labs"}
+	talk.Normalize()
+	if err := ix.Apply(ctx, []*catalog.Talk{talk}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if res := runSearch(t, ix, typo); !slices.Equal(hitIDs(res), []int64{2}) {
+		t.Errorf("after the talk: %v, want [2]", hitIDs(res))
+	}
+	if err := ix.Apply(ctx, nil, []int64{2}); err != nil {
+		t.Fatal(err)
+	}
+	if res := runSearch(t, ix, typo); res.Total != 0 {
+		t.Errorf("after deleting the talk: %v", hitIDs(res))
+	}
+}

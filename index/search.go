@@ -61,12 +61,15 @@ func (ix *Index) SearchLoading(ctx context.Context, req catalog.SearchRequest, l
 	if err := ix.usable(); err != nil {
 		return nil, err
 	}
+	// Read before the snapshot is taken, so that words looked up in it
+	// are never cached as those of a later generation.
+	wordsGen := ix.words.generation()
 	reader, err := ix.reader()
 	if err != nil {
 		return nil, err
 	}
 	defer reader.Close()
-	dict := &dictionary{ctx: ctx, r: reader}
+	dict := &dictionary{ctx: ctx, r: reader, cache: ix.words, gen: wordsGen}
 
 	comp := &compiler{m: ix.bi.Mapping(), syn: ix.synonyms, words: dict, partial: partial}
 	top, hasText := comp.compile(clauses)

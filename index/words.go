@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
@@ -75,13 +76,43 @@ type dictionary struct {
 	ctx    context.Context
 	r      bleveindex.IndexReader
 	err    error
+	failed int               // lookups that failed
 	counts map[string]uint64 // count's answers for this query
+
+	// cache, if not nil, keeps lookups across searches while the index
+	// stays at generation gen, the one r was opened in.
+	cache *recentCache[[]dictWord]
+	gen   uint64
 }
 
 func (d *dictionary) fail(err error) {
+	d.failed++
 	if d.err == nil {
 		d.err = err
 	}
+}
+
+// cached returns what lookup found for key, from the cache when an earlier
+// search looked it up in the same generation of the index. A failed lookup
+// is not kept.
+func (d *dictionary) cached(key string, lookup func() []dictWord) []dictWord {
+	if d.cache == nil {
+		return lookup()
+	}
+	if found, ok := d.cache.get(key); ok {
+		return found
+	}
+	failed := d.failed
+	found := lookup()
+	if d.failed == failed {
+		d.cache.put(key, d.gen, found)
+	}
+	return found
+}
+
+// lookupKey names one dictionary lookup in the cache.
+func lookupKey(kind, word string, n int) string {
+	return kind + "\x00" + strconv.Itoa(n) + "\x00" + word
 }
 
 // count is how many talks have word.
@@ -103,17 +134,21 @@ func (d *dictionary) count(word string) uint64 {
 }
 
 func (d *dictionary) corrections(word string, edits int) []dictWord {
-	own := d.count(word)
-	if own >= commonWord {
-		return nil
-	}
-	return d.near(word, edits, func(e *bleveindex.DictEntry) bool {
-		return own == 0 || e.Count >= typoDominance*own
+	return d.cached(lookupKey("corrections", word, edits), func() []dictWord {
+		own := d.count(word)
+		if own >= commonWord {
+			return nil
+		}
+		return d.near(word, edits, func(e *bleveindex.DictEntry) bool {
+			return own == 0 || e.Count >= typoDominance*own
+		})
 	})
 }
 
 func (d *dictionary) neighbours(word string, edits int) []dictWord {
-	return d.near(word, edits, func(*bleveindex.DictEntry) bool { return true })
+	return d.cached(lookupKey("neighbours", word, edits), func() []dictWord {
+		return d.near(word, edits, func(*bleveindex.DictEntry) bool { return true })
+	})
 }
 
 // near returns up to maxCorrections words within edits of word that keep
@@ -144,6 +179,12 @@ func (d *dictionary) near(word string, edits int, keep func(*bleveindex.DictEntr
 }
 
 func (d *dictionary) completions(prefix string, limit int) []dictWord {
+	return d.cached(lookupKey("completions", prefix, limit), func() []dictWord {
+		return d.lookupCompletions(prefix, limit)
+	})
+}
+
+func (d *dictionary) lookupCompletions(prefix string, limit int) []dictWord {
 	fd, err := d.r.FieldDictPrefix(fieldWords, []byte(prefix))
 	if err != nil {
 		d.fail(fmt.Errorf("words starting with %q: %w", prefix, err))
