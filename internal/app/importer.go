@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
@@ -37,7 +38,11 @@ func (c *Catalog) Import(ctx context.Context, src Source, progress func(read int
 		batch = batch[:0]
 		return nil
 	}
+	bg := c.startBackgroundSync(ctx)
 	skips, err := UniqueKeys(src)(ctx, func(t *catalog.Talk) error {
+		if err := bg.failure(); err != nil {
+			return err
+		}
 		batch = append(batch, t)
 		read++
 		if len(batch) == importBatch {
@@ -50,9 +55,7 @@ func (c *Catalog) Import(ctx context.Context, src Source, progress func(read int
 			// Keep the outbox short during long imports, so that a crash
 			// leaves little to catch up and searches see talks as they land.
 			if read%(importBatch*10) == 0 {
-				if err := c.Sync(ctx); err != nil {
-					return err
-				}
+				bg.kick()
 			}
 		}
 		return nil
@@ -65,6 +68,9 @@ func (c *Catalog) Import(ctx context.Context, src Source, progress func(read int
 	}
 	report.Skipped += catalog.CountSkips(skips)
 	report.Skips = append(skips, report.Skips...)
+	if syncErr := bg.stop(); err == nil {
+		err = syncErr
+	}
 	if syncErr := c.Sync(ctx); err == nil {
 		err = syncErr
 	}
@@ -105,4 +111,56 @@ func UniqueKeys(src Source) Source {
 		})
 		return append(skips, dups...), err
 	}
+}
+
+// backgroundSync brings the index up to date on a goroutine of its own
+// while an import goes on writing to the database: the database and the
+// index each keep a core busy, where taking turns left one idle.
+type backgroundSync struct {
+	kicks chan struct{}
+	done  chan struct{}
+
+	mu  sync.Mutex
+	err error
+}
+
+func (c *Catalog) startBackgroundSync(ctx context.Context) *backgroundSync {
+	bg := &backgroundSync{kicks: make(chan struct{}, 1), done: make(chan struct{})}
+	go func() {
+		defer close(bg.done)
+		for range bg.kicks {
+			if err := c.Sync(ctx); err != nil {
+				bg.mu.Lock()
+				bg.err = err
+				bg.mu.Unlock()
+				// Drain the kicks so that stop's close ends the loop.
+				for range bg.kicks {
+				}
+				return
+			}
+		}
+	}()
+	return bg
+}
+
+// kick asks for a sync; one already asked for and not begun covers it.
+func (bg *backgroundSync) kick() {
+	select {
+	case bg.kicks <- struct{}{}:
+	default:
+	}
+}
+
+// failure is the error that stopped the background sync, if any.
+func (bg *backgroundSync) failure() error {
+	bg.mu.Lock()
+	defer bg.mu.Unlock()
+	return bg.err
+}
+
+// stop waits for the sync under way and returns its error.
+func (bg *backgroundSync) stop() error {
+	close(bg.kicks)
+	<-bg.done
+	return bg.failure()
 }
