@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -117,5 +118,52 @@ func TestWordLookupsFollowWrites(t *testing.T) {
 	}
 	if res := runSearch(t, ix, typo); res.Total != 0 {
 		t.Errorf("after deleting the talk: %v", hitIDs(res))
+	}
+}
+
+// A filter only narrows a search: the talks it keeps come in the order,
+// and with the scores, they have without it.
+func TestFiltersNarrowWithoutRescoring(t *testing.T) {
+	ix := loadSample(t)
+	talks := map[int64]*catalog.Talk{}
+	for _, talk := range sampleTalks() {
+		talks[talk.ID] = talk
+	}
+	tests := []struct {
+		query  string
+		filter catalog.TalkFilter
+		keep   func(*catalog.Talk) bool
+	}{
+		{"routing OR ipv6 OR python", catalog.TalkFilter{Series: []string{"nanog", "AusNOG"}},
+			func(t *catalog.Talk) bool { return t.Series == "NANOG" || t.Series == "AusNOG" }},
+		{"huston", catalog.TalkFilter{Year: []int{2020}}, func(t *catalog.Talk) bool { return t.Year == 2020 }},
+		{"bgp OR security OR segment", catalog.TalkFilter{MinRating: 4}, func(t *catalog.Talk) bool { return t.Rating >= 4 }},
+		{"", catalog.TalkFilter{Speaker: []string{"Ana Lopez"}, Year: []int{2019, 2020}},
+			func(t *catalog.Talk) bool {
+				return slices.Contains(t.SpeakerNames(), "Ana Lopez") && (t.Year == 2019 || t.Year == 2020)
+			}},
+	}
+	for _, tt := range tests {
+		all := runSearch(t, ix, catalog.SearchRequest{Query: tt.query, PerPage: catalog.MaxPerPage})
+		var want []catalog.SearchHit
+		for _, h := range all.Hits {
+			if tt.keep(talks[h.ID]) {
+				want = append(want, h)
+			}
+		}
+		if len(want) == 0 || len(want) == len(all.Hits) {
+			t.Fatalf("%q: the filter keeps %d of %d hits; the case tests nothing", tt.query, len(want), len(all.Hits))
+		}
+		got := runSearch(t, ix, catalog.SearchRequest{Query: tt.query, Filter: tt.filter, PerPage: catalog.MaxPerPage})
+		if got.Total != len(want) || len(got.Hits) != len(want) {
+			t.Errorf("%q %+v: %v, want %v", tt.query, tt.filter, hitIDs(got), pageIDs(want))
+			continue
+		}
+		for i, h := range got.Hits {
+			if h.ID != want[i].ID || math.Abs(h.Score-want[i].Score) > 1e-9 {
+				t.Errorf("%q %+v: hit %d is talk %d scored %g, want talk %d scored %g",
+					tt.query, tt.filter, i, h.ID, h.Score, want[i].ID, want[i].Score)
+			}
+		}
 	}
 }

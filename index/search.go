@@ -74,9 +74,7 @@ func (ix *Index) SearchLoading(ctx context.Context, req catalog.SearchRequest, l
 	comp := &compiler{m: ix.bi.Mapping(), syn: ix.synonyms, words: dict, partial: partial}
 	top, hasText := comp.compile(clauses)
 	filter := filterQuery(req.Filter)
-	if filter != nil {
-		top.AddFilter(filter)
-	}
+	restrict(top, filter)
 
 	gen, browseGen := ix.facets.generation(), ix.browsing.generation()
 	key := facetKey(clauses, partial, req.Filter)
@@ -115,9 +113,7 @@ func (ix *Index) SearchLoading(ctx context.Context, req catalog.SearchRequest, l
 		loose := *comp
 		loose.loose = true
 		second, _ := loose.compile(clauses)
-		if filter != nil {
-			second.AddFilter(filter)
-		}
+		restrict(second, filter)
 		found, err := ix.closeMatches(ctx, closeSearch{exact: top, loose: second, sort: req.Sort, perPage: perPage, page: page, hasText: hasText}, res)
 		if err != nil {
 			return nil, fmt.Errorf("search index for close matches of %q: %w", req.Query, err)
@@ -442,6 +438,44 @@ func marked(fragments search.FieldFragmentMap) map[string][]string {
 func safeFragment(f string) bool {
 	rest := strings.ReplaceAll(strings.ReplaceAll(f, markOpen, ""), markClose, "")
 	return !strings.ContainsAny(rest, "<>")
+}
+
+// restrict makes top match only what filter matches, without changing any
+// score. Bleve's own filter (BooleanQuery.AddFilter) checks every hit of the
+// rest of the query against it: a search for a common word within one
+// event walked all the talks with the word, and then its second try (few
+// talks match) walked them again with every close word. As one more
+// required part scoring nothing, the filter leads the conjunction, which
+// only visits the talks it matches. A nil filter leaves top as it is.
+func restrict(top *query.BooleanQuery, filter query.Query) {
+	if filter == nil {
+		return
+	}
+	unscored(filter)
+	if must, ok := top.Must.(*query.ConjunctionQuery); ok {
+		must.AddQuery(filter)
+		return
+	}
+	// Not a query compile builds; Bleve's filter is still right, if slow.
+	top.AddFilter(filter)
+}
+
+// unscored sets the boost of q and of every query in it to zero, so that
+// matching it adds nothing to a talk's score.
+func unscored(q query.Query) {
+	switch q := q.(type) {
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			unscored(c)
+		}
+	case *query.DisjunctionQuery:
+		for _, d := range q.Disjuncts {
+			unscored(d)
+		}
+	}
+	if b, ok := q.(query.BoostableQuery); ok {
+		b.SetBoost(0)
+	}
 }
 
 // filterQuery builds the typed filters: values of one field are

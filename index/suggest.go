@@ -60,9 +60,7 @@ func (ix *Index) didYouMean(ctx context.Context, dict *dictionary, clauses []cla
 	}
 	comp := &compiler{m: ix.bi.Mapping(), syn: ix.synonyms}
 	top, _ := comp.compile(rewritten)
-	if filter != nil {
-		top.AddFilter(filter)
-	}
+	restrict(top, filter)
 	res, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(top, 0, 0, false))
 	if err != nil {
 		return "", fmt.Errorf("count the suggested query's hits: %w", err)
