@@ -343,7 +343,7 @@ func (s *Store) WatchList(ctx context.Context) ([]*catalog.Talk, error) {
 	var talks []*catalog.Talk
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		talks, err = loadTalks(ctx, tx, s.readStmts, talkSet{ids: "SELECT talk_id FROM watch WHERE watched = 1 OR to_watch_at IS NOT NULL"})
+		talks, err = loadTalks(ctx, tx, s.readStmts, talkSet{ids: watchListed})
 		return err
 	})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/talkdex/talkdex/internal/catalog"
@@ -79,20 +78,59 @@ type talkSet struct {
 	args []any
 }
 
+// The subqueries of the talk sets the store loads.
+const (
+	oneID       = "?"
+	listedIDs   = "SELECT value FROM json_each(?)"
+	idsAfter    = "SELECT id FROM talks WHERE id > ? ORDER BY id LIMIT ?"
+	watchListed = "SELECT talk_id FROM watch WHERE watched = 1 OR to_watch_at IS NOT NULL"
+)
+
 // oneTalk is the talk with id.
-func oneTalk(id int64) talkSet { return talkSet{ids: "?", args: []any{id}} }
+func oneTalk(id int64) talkSet { return talkSet{ids: oneID, args: []any{id}} }
 
 // talksWithIDs is the talks whose ids are listed, in one bound parameter.
 func talksWithIDs(ids []int64) talkSet {
-	return talkSet{ids: "SELECT value FROM json_each(?)", args: []any{jsonIDs(ids)}}
+	return talkSet{ids: listedIDs, args: []any{jsonIDs(ids)}}
+}
+
+// readStatementTexts are the queries the reader pool prepares at open:
+// loadTalks's, for every set the store loads through it.
+func readStatementTexts() []string {
+	var texts []string
+	for _, ids := range []string{oneID, listedIDs, idsAfter, watchListed} {
+		q := talkQueries(ids)
+		texts = append(texts, q[:]...)
+	}
+	return texts
+}
+
+// talkQueries are the queries loadTalks runs for the talks whose ids
+// subquery ids yields: the talks, then their speakers, links, tags and
+// personal tags, each in talk order.
+func talkQueries(ids string) [5]string {
+	in := " IN (" + ids + ")"
+	return [5]string{
+		talkColumns + " WHERE t.id" + in + " ORDER BY t.id",
+		`SELECT ts.talk_id, sp.name, ts.affiliation
+		FROM talk_speakers ts JOIN speakers sp ON sp.id = ts.speaker_id
+		WHERE ts.talk_id` + in + ` ORDER BY ts.talk_id, ts.position`,
+		`SELECT talk_id, kind, url FROM links
+		WHERE talk_id` + in + ` ORDER BY talk_id, position`,
+		`SELECT tt.talk_id, tg.name
+		FROM talk_tags tt JOIN tags tg ON tg.id = tt.tag_id
+		WHERE tt.talk_id` + in + ` ORDER BY tt.talk_id, tt.position`,
+		`SELECT talk_id, tag FROM personal_tags
+		WHERE talk_id` + in + ` ORDER BY talk_id, tag`,
+	}
 }
 
 // loadTalks loads complete talk records for the talks of set that exist, in
 // id order. Child rows come in one query per table for the whole set, never
 // one per talk. stmts may be nil (a transaction of the writer).
 func loadTalks(ctx context.Context, tx *sql.Tx, stmts *statements, set talkSet) ([]*catalog.Talk, error) {
-	in := " IN (" + set.ids + ")"
-	rows, err := stmts.query(ctx, tx, talkColumns+" WHERE t.id"+in+" ORDER BY t.id", set.args...)
+	queries := talkQueries(set.ids)
+	rows, err := stmts.query(ctx, tx, queries[0], set.args...)
 	if err != nil {
 		return nil, fmt.Errorf("query talks: %w", err)
 	}
@@ -117,9 +155,7 @@ func loadTalks(ctx context.Context, tx *sql.Tx, stmts *statements, set talkSet) 
 
 	// The child queries select by the same set in the same transaction, so
 	// they see exactly the talks read above.
-	err = eachRow(ctx, tx, stmts, `SELECT ts.talk_id, sp.name, ts.affiliation
-		FROM talk_speakers ts JOIN speakers sp ON sp.id = ts.speaker_id
-		WHERE ts.talk_id`+in+` ORDER BY ts.talk_id, ts.position`, set.args,
+	err = eachRow(ctx, tx, stmts, queries[1], set.args,
 		func(rows *sql.Rows) error {
 			var id int64
 			var sp catalog.Speaker
@@ -133,8 +169,7 @@ func loadTalks(ctx context.Context, tx *sql.Tx, stmts *statements, set talkSet) 
 		return nil, fmt.Errorf("query speakers: %w", err)
 	}
 
-	err = eachRow(ctx, tx, stmts, `SELECT talk_id, kind, url FROM links
-		WHERE talk_id`+in+` ORDER BY talk_id, position`, set.args,
+	err = eachRow(ctx, tx, stmts, queries[2], set.args,
 		func(rows *sql.Rows) error {
 			var id int64
 			var l catalog.Link
@@ -148,9 +183,7 @@ func loadTalks(ctx context.Context, tx *sql.Tx, stmts *statements, set talkSet) 
 		return nil, fmt.Errorf("query links: %w", err)
 	}
 
-	err = eachRow(ctx, tx, stmts, `SELECT tt.talk_id, tg.name
-		FROM talk_tags tt JOIN tags tg ON tg.id = tt.tag_id
-		WHERE tt.talk_id`+in+` ORDER BY tt.talk_id, tt.position`, set.args,
+	err = eachRow(ctx, tx, stmts, queries[3], set.args,
 		func(rows *sql.Rows) error {
 			var id int64
 			var tag string
@@ -164,8 +197,7 @@ func loadTalks(ctx context.Context, tx *sql.Tx, stmts *statements, set talkSet) 
 		return nil, fmt.Errorf("query tags: %w", err)
 	}
 
-	err = eachRow(ctx, tx, stmts, `SELECT talk_id, tag FROM personal_tags
-		WHERE talk_id`+in+` ORDER BY talk_id, tag`, set.args,
+	err = eachRow(ctx, tx, stmts, queries[4], set.args,
 		func(rows *sql.Rows) error {
 			var id int64
 			var tag string
@@ -268,10 +300,7 @@ func (s *Store) EachTalk(ctx context.Context, fn func(*catalog.Talk) error) erro
 		var page []*catalog.Talk
 		err := s.read(ctx, func(tx *sql.Tx) error {
 			var err error
-			page, err = loadTalks(ctx, tx, s.readStmts, talkSet{
-				ids:  "SELECT id FROM talks WHERE id > ? ORDER BY id LIMIT " + strconv.Itoa(talkPageSize),
-				args: []any{after},
-			})
+			page, err = loadTalks(ctx, tx, s.readStmts, talkSet{ids: idsAfter, args: []any{after, talkPageSize}})
 			return err
 		})
 		if err != nil {

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -141,10 +143,12 @@ func TestTalksByIDs(t *testing.T) {
 			}
 		})
 	}
-	// Every call, whatever its number of ids, ran the same five query
-	// texts, each prepared once.
-	if n := len(s.readStmts.byText); n != 5 {
-		t.Errorf("%d prepared statements after loading talks by id, want 5 (one per query text)", n)
+	// Every call, whatever its number of ids, ran the five statements
+	// prepared at open.
+	for _, text := range talkQueries(listedIDs) {
+		if _, ok := s.readStmts.byText[text]; !ok {
+			t.Errorf("not prepared at open: %.60s…", text)
+		}
 	}
 }
 
@@ -263,5 +267,48 @@ func TestListSeriesAndEvents(t *testing.T) {
 	}
 	if ev.Name != "ExNOG 8" || ev.Year != 2020 || ev.TalkCount != 1 || ev.Series != "Example NOG" {
 		t.Errorf("event = %+v", ev)
+	}
+}
+
+// More readers than the pool has connections, each in a transaction that
+// runs prepared statements, all get their talks: none waits for a
+// connection another holds.
+func TestConcurrentReadersShareThePool(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	talks := synthTalks(0, 50)
+	mustUpsert(t, s, talks)
+	readers := 4 * max(4, 2*runtime.NumCPU()) // four times the pool
+	errs := make(chan error, readers)
+	for r := range readers {
+		go func() {
+			talk := talks[r%len(talks)]
+			got, err := s.FindTalkByID(ctx, talk.ID)
+			if err == nil && got.Title != talk.Title {
+				err = fmt.Errorf("talk %d: title %q, want %q", talk.ID, got.Title, talk.Title)
+			}
+			if err == nil {
+				var byID map[int64]*catalog.Talk
+				byID, err = s.TalksByIDs(ctx, []int64{talk.ID, talks[(r+1)%len(talks)].ID})
+				if err == nil && len(byID) != 2 {
+					err = fmt.Errorf("%d talks by id, want 2", len(byID))
+				}
+			}
+			errs <- err
+		}()
+	}
+	// A deadlock shows as readers that never report.
+	watchdog := time.After(time.Minute)
+	for range readers {
+		select {
+		case err := <-errs:
+			if err != nil {
+				t.Error(err)
+			}
+		case <-watchdog:
+			// Not t.Fatal: closing the store at cleanup would wait for
+			// the stuck readers too, and the message would never show.
+			panic("readers still waiting after a minute: the connection pool is deadlocked")
+		}
 	}
 }

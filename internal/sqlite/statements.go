@@ -3,69 +3,66 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 )
 
-// statements prepares each query text once per connection of a pool and
-// keeps it. Every page of search results loads its talks with five queries;
-// parsing and planning them again each time cost about as much as running
-// them (0.5 ms of a 1.2 ms load at 100k talks).
+// statements holds the reader pool's prepared statements for the queries
+// every search runs: each page of results loads its talks with five
+// queries, and parsing and planning them again each time cost about as much
+// as running them (0.5 ms of a 1.2 ms load at 100k talks).
 //
-// Only fixed query texts belong here: the cache never evicts.
+// All are prepared when the store opens. Preparing one later, inside a read
+// transaction, would take a second connection from the pool while the
+// transaction holds the first: with every connection held that way, each
+// would wait for another forever.
 type statements struct {
-	db *sql.DB
-
-	mu     sync.Mutex
 	byText map[string]*sql.Stmt
 }
 
-func newStatements(db *sql.DB) *statements {
-	return &statements{db: db, byText: map[string]*sql.Stmt{}}
+// prepareStatements prepares texts on db. A text that does not prepare
+// (a database left at an older schema by a test) is run unprepared, which
+// reports the same error when a read needs it.
+func prepareStatements(ctx context.Context, db *sql.DB, texts []string) (*statements, error) {
+	c := &statements{byText: make(map[string]*sql.Stmt, len(texts))}
+	for _, text := range texts {
+		if _, ok := c.byText[text]; ok {
+			continue
+		}
+		st, err := db.PrepareContext(ctx, text)
+		if err != nil {
+			if ctx.Err() != nil {
+				c.close()
+				return nil, fmt.Errorf("prepare queries: %w", ctx.Err())
+			}
+			continue
+		}
+		c.byText[text] = st
+	}
+	return c, nil
 }
 
-// query runs text in tx through the statement prepared for it. A nil
-// receiver runs it unprepared, for transactions of another pool.
+// query runs text in tx, through its prepared statement if it has one. A
+// transaction's copy of a statement reuses what was prepared on the
+// transaction's connection, or prepares it there, on that same connection.
+// A nil receiver runs every text unprepared (transactions of the writer).
 func (c *statements) query(ctx context.Context, tx *sql.Tx, text string, args ...any) (*sql.Rows, error) {
-	if c == nil {
-		return tx.QueryContext(ctx, text, args...)
+	if c != nil {
+		if st, ok := c.byText[text]; ok {
+			return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		}
 	}
-	st, err := c.prepared(ctx, text)
-	if err != nil {
-		return nil, err
-	}
-	// The transaction's copy reuses the statement already prepared on the
-	// transaction's connection, and prepares it there the first time.
-	return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-}
-
-func (c *statements) prepared(ctx context.Context, text string) (*sql.Stmt, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.byText[text]; ok {
-		return st, nil
-	}
-	st, err := c.db.PrepareContext(ctx, text)
-	if err != nil {
-		return nil, fmt.Errorf("prepare query: %w", err)
-	}
-	c.byText[text] = st
-	return st, nil
+	return tx.QueryContext(ctx, text, args...)
 }
 
 // close closes every statement; the pool is closed after it.
 func (c *statements) close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var first error
-	for text, st := range c.byText {
-		if err := st.Close(); err != nil && first == nil {
-			first = err
-		}
-		delete(c.byText, text)
+	var errs []error
+	for _, st := range c.byText {
+		errs = append(errs, st.Close())
 	}
-	return first
+	return errors.Join(errs...)
 }
 
 // jsonIDs renders ids as a JSON array, for json_each(?): one bound

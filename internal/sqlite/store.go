@@ -103,8 +103,11 @@ func openWith(ctx context.Context, path string, migrations fs.FS) (*Store, error
 	reader.SetMaxOpenConns(readers)
 	reader.SetMaxIdleConns(readers)
 	s.reader = reader
-	s.readStmts = newStatements(reader)
 	if err := reader.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
+	}
+	if s.readStmts, err = prepareStatements(ctx, reader, readStatementTexts()); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
 	}
