@@ -556,9 +556,10 @@ func (c *compiler) proximity(clauses []clause) query.Query {
 		return nil
 	}
 	text := strings.Join(words, " ")
+	abstracts := c.fewHaveAll(words)
 	var alts []query.Query
 	for _, t := range allTextTargets() {
-		if t.field != fieldTitle && t.field != fieldAbstract {
+		if t.field != fieldTitle && (t.field != fieldAbstract || !abstracts) {
 			continue
 		}
 		for _, analyzer := range c.analyzersFor(t, text) {
@@ -573,6 +574,29 @@ func (c *compiler) proximity(clauses []clause) query.Query {
 	}
 	return orQuery(alts)
 }
+
+// fewHaveAll reports whether at most proximityLimit talks can have all of
+// words: the talks the proximity bonus checks word positions in. Abstracts
+// are long and share common words, so a bonus for two common words
+// ("python talk") checked the positions of tens of thousands of abstracts
+// (50 ms at 100k talks) to reorder a page. Titles are short and checked
+// whatever the words. A compiler without a word list checks everything.
+func (c *compiler) fewHaveAll(words []string) bool {
+	if c.words == nil {
+		return true
+	}
+	for _, w := range words {
+		word, ok := singleWord(c.m, w)
+		if ok && c.words.count(word) <= proximityLimit {
+			return true
+		}
+	}
+	return false
+}
+
+// proximityLimit is how many talks' abstracts the proximity bonus may
+// check: a few milliseconds' work.
+const proximityLimit = 2000
 
 // matchText matches analysed text in one field with a given analyzer.
 func matchText(field, analyzer, text string, phrase bool, boost float64) query.Query {

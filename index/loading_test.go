@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/talkdex/talkdex/internal/catalog"
 )
 
@@ -166,4 +167,58 @@ func TestFiltersNarrowWithoutRescoring(t *testing.T) {
 			}
 		}
 	}
+}
+
+// countedWords is a word list that knows only how many talks have each word.
+type countedWords map[string]uint64
+
+func (w countedWords) corrections(string, int) []dictWord { return nil }
+func (w countedWords) neighbours(string, int) []dictWord  { return nil }
+func (w countedWords) completions(string, int) []dictWord { return nil }
+func (w countedWords) count(word string) uint64           { return w[word] }
+
+// The proximity bonus checks abstracts only when few talks can have every
+// word: two common words are rewarded for standing together in a title.
+func TestProximityChecksAbstractsOfFewTalks(t *testing.T) {
+	ix := loadSample(t)
+	tests := []struct {
+		counts countedWords
+		want   []string
+	}{
+		{countedWords{"python": 50000, "talk": 40000}, []string{fieldTitle}},
+		{countedWords{"python": 50000, "talk": 40}, []string{fieldAbstract, fieldTitle}},
+		{countedWords{"python": 3, "talk": 4}, []string{fieldAbstract, fieldTitle}},
+	}
+	for _, tt := range tests {
+		clauses, err := parseQuery("python talk")
+		if err != nil {
+			t.Fatal(err)
+		}
+		comp := &compiler{m: ix.bi.Mapping(), syn: ix.synonyms, words: tt.counts}
+		top, _ := comp.compile(clauses)
+		if got := phraseFields(top.Should); !slices.Equal(got, tt.want) {
+			t.Errorf("counts %v: proximity phrases in %v, want %v", tt.counts, got, tt.want)
+		}
+	}
+}
+
+// phraseFields lists the fields q matches phrases in, sorted, once each.
+func phraseFields(q query.Query) []string {
+	var fields []string
+	var walk func(query.Query)
+	walk = func(q query.Query) {
+		switch q := q.(type) {
+		case *query.MatchPhraseQuery:
+			if !slices.Contains(fields, q.FieldVal) {
+				fields = append(fields, q.FieldVal)
+			}
+		case *query.DisjunctionQuery:
+			for _, d := range q.Disjuncts {
+				walk(d)
+			}
+		}
+	}
+	walk(q)
+	slices.Sort(fields)
+	return fields
 }
