@@ -35,7 +35,7 @@ run the relevance suite's queries through talkdex's search and through
 SQLite FTS5 (bm25) on the same talks, and print success@1, success@3 and
 MRR per kind of query, then the queries that missed the top 3. --suite
 scores another set of queries in the same format (JSONL, one query a line;
-internal/bench/testdata/holdout*.jsonl are three written apart from the suite).
+internal/bench/testdata/holdout*.jsonl are four written apart from the suite).
 
 The pyvideo catalog is pyvideo.org's talks.jsonl.gz (with events.jsonl
 beside it), given with --pyvideo. Low scores are reported, not failed: the
