@@ -112,12 +112,12 @@ func (c *compiler) compile(clauses []clause) (top *query.BooleanQuery, hasText b
 			mustNot = append(mustNot, q)
 			continue
 		}
-		if c.loose && u.first == u.last && !exactField(clauses[u.first].field) && !clauses[u.first].phrase {
+		if c.loose && u.first == u.last && !exactField(clauses[u.first].Field) && !clauses[u.first].Phrase {
 			spareable = append(spareable, q)
 		} else {
 			must = append(must, q)
 		}
-		if !clauses[u.first].isNumeric() || u.last > u.first {
+		if !clauses[u.first].IsNumeric() || u.last > u.first {
 			hasText = true
 		}
 	}
@@ -172,7 +172,7 @@ func (c *compiler) units(clauses []clause) []unit {
 	var out []unit
 	for i := 0; i < len(clauses); {
 		j := i
-		for j+1 < len(clauses) && clauses[j+1].or {
+		for j+1 < len(clauses) && clauses[j+1].Or {
 			j++
 		}
 		if j > i {
@@ -185,7 +185,7 @@ func (c *compiler) units(clauses []clause) []unit {
 			i = end + 1
 			continue
 		}
-		out = append(out, unit{first: i, last: i, exclude: clauses[i].exclude})
+		out = append(out, unit{first: i, last: i, exclude: clauses[i].Exclude})
 		i++
 	}
 	return out
@@ -197,15 +197,15 @@ func (c *compiler) units(clauses []clause) []unit {
 func (c *compiler) synonymRun(clauses []clause, i int) (end int, alts []string) {
 	plain := func(k int) bool {
 		cl := clauses[k]
-		orNext := k+1 < len(clauses) && clauses[k+1].or
-		return !cl.exclude && !cl.or && !orNext && !cl.phrase && cl.field == ""
+		orNext := k+1 < len(clauses) && clauses[k+1].Or
+		return !cl.Exclude && !cl.Or && !orNext && !cl.Phrase && cl.Field == ""
 	}
 	if c.syn == nil {
 		return i, nil
 	}
 	var words []string
 	for k := i; k < len(clauses) && k-i < c.syn.longest && plain(k); k++ {
-		words = append(words, synonymWords(clauses[k].text)...)
+		words = append(words, synonymWords(clauses[k].Text)...)
 		if k > i {
 			if found := c.syn.of(words); len(found) > 0 {
 				end, alts = k, found
@@ -258,19 +258,19 @@ func (c *compiler) compileUnit(u unit, clauses []clause) query.Query {
 // compileClause returns nil for a clause that cannot match anything by
 // itself (see compile). last says the clause ends the query.
 func (c *compiler) compileClause(cl clause, last bool) query.Query {
-	if c.loose && exactField(cl.field) {
+	if c.loose && exactField(cl.Field) {
 		strict := *c
 		strict.loose = false
 		return strict.compileClause(cl, last)
 	}
-	switch cl.field {
+	switch cl.Field {
 	case prefixYear:
-		return numericBetween(fieldYearNum, cl.lo, cl.hi)
+		return numericBetween(fieldYearNum, cl.Lo, cl.Hi)
 	case prefixRating:
-		return numericBetween(fieldRatingNum, cl.lo, cl.hi)
+		return numericBetween(fieldRatingNum, cl.Lo, cl.Hi)
 	}
-	targets := prefixTargets(cl.field)
-	words := synonymWords(cl.text)
+	targets := prefixTargets(cl.Field)
+	words := synonymWords(cl.Text)
 	isEntry := c.syn != nil && c.syn.has(words)
 	// A word another language drops as a stop word ("die", "que") cannot be
 	// required of the talks in that language: they pass the clause as they
@@ -279,16 +279,16 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 	var dropping []string
 	if !isEntry {
 		var all bool
-		if dropping, all = c.droppingLanguages(targets, cl.text); all {
+		if dropping, all = c.droppingLanguages(targets, cl.Text); all {
 			return nil
 		}
 	}
-	exact := c.match(targets, cl.text, cl.phrase, 1)
+	exact := c.match(targets, cl.Text, cl.Phrase, 1)
 	if exact == nil {
 		return nil
 	}
 	alts := []query.Query{exact}
-	if !cl.exclude {
+	if !cl.Exclude {
 		for _, code := range dropping {
 			// Scored as nothing: passing the clause is not matching it.
 			tq := query.NewTermQuery(code)
@@ -304,10 +304,10 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 			}
 		}
 	}
-	if c.words == nil || cl.exclude || cl.phrase {
+	if c.words == nil || cl.Exclude || cl.Phrase {
 		return orQuery(alts)
 	}
-	word, ok := singleWord(c.m, cl.text)
+	word, ok := singleWord(c.m, cl.Text)
 	if !ok {
 		return orQuery(alts)
 	}
@@ -546,11 +546,11 @@ func tokenTerms(ts analysis.TokenStream) []string {
 func (c *compiler) proximity(clauses []clause) query.Query {
 	var words []string
 	for i, cl := range clauses {
-		orNext := i+1 < len(clauses) && clauses[i+1].or
-		if cl.exclude || cl.or || orNext || cl.phrase || cl.field != "" {
+		orNext := i+1 < len(clauses) && clauses[i+1].Or
+		if cl.Exclude || cl.Or || orNext || cl.Phrase || cl.Field != "" {
 			continue
 		}
-		words = append(words, cl.text)
+		words = append(words, cl.Text)
 	}
 	if len(words) < 2 {
 		return nil
@@ -652,7 +652,7 @@ func lastWordIsPartial(q string, clauses []clause) bool {
 		return false
 	}
 	last := clauses[len(clauses)-1]
-	if last.exclude || last.phrase || last.isNumeric() {
+	if last.Exclude || last.Phrase || last.IsNumeric() {
 		return false
 	}
 	rs := []rune(q)

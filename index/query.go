@@ -18,29 +18,14 @@ const (
 	maxClauses     = catalog.MaxClauses
 )
 
-// clause is one term of a user query, as the compiler reads it.
-type clause struct {
-	exclude bool   // written with a leading '-'
-	or      bool   // joined to the clause before it by OR
-	field   string // a query prefix such as "speaker"; "" for all text fields
-	text    string
-	phrase  bool
-	lo, hi  int // the inclusive bounds of a year: or rating: clause
-}
+// clause is one term of a user query (catalog.QueryClause).
+type clause = catalog.QueryClause
 
-// isNumeric reports a year: or rating: clause, which matches a range of
-// numbers rather than text.
-func (c clause) isNumeric() bool { return c.field == prefixYear || c.field == prefixRating }
-
-// parseQuery parses a user query (see catalog.ParseQuery).
+// parseQuery parses a user query (see catalog.ParseQuery); no clauses is nil.
 func parseQuery(q string) ([]clause, error) {
 	parsed, err := catalog.ParseQuery(q)
 	if err != nil || len(parsed) == 0 {
 		return nil, err
 	}
-	clauses := make([]clause, len(parsed))
-	for i, c := range parsed {
-		clauses[i] = clause{exclude: c.Exclude, or: c.Or, field: c.Field, text: c.Text, phrase: c.Phrase, lo: c.Lo, hi: c.Hi}
-	}
-	return clauses, nil
+	return parsed, nil
 }

@@ -78,17 +78,17 @@ func checkClauses(t *testing.T, q string, clauses []clause) {
 		t.Errorf("query %q: %d clauses, over the limit of %d", q, len(clauses), maxClauses)
 	}
 	for _, c := range clauses {
-		if c.field != "" && !slices.Contains(catalog.QueryPrefixes(), c.field) {
-			t.Errorf("query %q: clause on field %q, which users may not name", q, c.field)
+		if c.Field != "" && !slices.Contains(catalog.QueryPrefixes(), c.Field) {
+			t.Errorf("query %q: clause on field %q, which users may not name", q, c.Field)
 		}
-		if strings.Contains(c.text, `"`) {
-			t.Errorf("query %q: clause text %q holds a quote", q, c.text)
+		if strings.Contains(c.Text, `"`) {
+			t.Errorf("query %q: clause text %q holds a quote", q, c.Text)
 		}
-		if !c.phrase && (c.text == "" || strings.IndexFunc(c.text, unicode.IsSpace) >= 0) {
-			t.Errorf("query %q: word clause %q is empty or holds a space", q, c.text)
+		if !c.Phrase && (c.Text == "" || strings.IndexFunc(c.Text, unicode.IsSpace) >= 0) {
+			t.Errorf("query %q: word clause %q is empty or holds a space", q, c.Text)
 		}
-		if c.isNumeric() && (c.lo < 1 || c.hi < c.lo) {
-			t.Errorf("query %q: %s clause %q with bounds %d..%d", q, c.field, c.text, c.lo, c.hi)
+		if c.IsNumeric() && (c.Lo < 1 || c.Hi < c.Lo) {
+			t.Errorf("query %q: %s clause %q with bounds %d..%d", q, c.Field, c.Text, c.Lo, c.Hi)
 		}
 	}
 }

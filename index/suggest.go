@@ -38,18 +38,18 @@ func (ix *Index) didYouMean(ctx context.Context, dict *dictionary, clauses []cla
 	copy(rewritten, clauses)
 	changed := false
 	for i, c := range rewritten {
-		if c.exclude || c.phrase || c.isNumeric() {
+		if c.Exclude || c.Phrase || c.IsNumeric() {
 			continue
 		}
-		word, ok := singleWord(ix.bi.Mapping(), c.text)
-		if !ok || word != strings.ToLower(c.text) {
+		word, ok := singleWord(ix.bi.Mapping(), c.Text)
+		if !ok || word != strings.ToLower(c.Text) {
 			continue // only plain words, whose rewrite reads as typed
 		}
 		fixes := dict.corrections(word, suggestEdits(word))
 		if len(fixes) == 0 {
 			continue
 		}
-		rewritten[i].text = fixes[0].term
+		rewritten[i].Text = fixes[0].term
 		changed = true
 	}
 	if dict.err != nil {
@@ -78,30 +78,30 @@ func renderQuery(clauses []clause) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		if c.or {
+		if c.Or {
 			b.WriteString(catalog.OrWord + " ")
 		}
-		if c.exclude {
+		if c.Exclude {
 			b.WriteByte('-')
 		}
-		if c.field != "" {
-			b.WriteString(c.field + ":")
+		if c.Field != "" {
+			b.WriteString(c.Field + ":")
 		}
 		switch {
-		case c.isNumeric():
+		case c.IsNumeric():
 			b.WriteString(renderRange(c))
-		case c.phrase:
-			b.WriteString(`"` + c.text + `"`)
+		case c.Phrase:
+			b.WriteString(`"` + c.Text + `"`)
 		default:
-			b.WriteString(c.text)
+			b.WriteString(c.Text)
 		}
 	}
 	return b.String()
 }
 
 func renderRange(c clause) string {
-	if c.lo == c.hi {
-		return strconv.Itoa(c.lo)
+	if c.Lo == c.Hi {
+		return strconv.Itoa(c.Lo)
 	}
-	return strconv.Itoa(c.lo) + ".." + strconv.Itoa(c.hi)
+	return strconv.Itoa(c.Lo) + ".." + strconv.Itoa(c.Hi)
 }
