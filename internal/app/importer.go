@@ -128,15 +128,15 @@ func (c *Catalog) startBackgroundSync(ctx context.Context) *backgroundSync {
 	bg := &backgroundSync{kicks: make(chan struct{}, 1), done: make(chan struct{})}
 	go func() {
 		defer close(bg.done)
+		// After a failure the kicks are only drained, until stop.
 		for range bg.kicks {
+			if bg.failure() != nil {
+				continue
+			}
 			if err := c.Sync(ctx); err != nil {
 				bg.mu.Lock()
 				bg.err = err
 				bg.mu.Unlock()
-				// Drain the kicks so that stop's close ends the loop.
-				for range bg.kicks {
-				}
-				return
 			}
 		}
 	}()

@@ -10,9 +10,7 @@ import (
 	"github.com/talkdex/talkdex/internal/catalog"
 )
 
-// talkPageSize bounds how many talks one round of queries loads: EachTalk's
-// page, and the chunk size for long id lists (well under SQLite's limit on
-// bound parameters).
+// talkPageSize is how many talks one page of EachTalk loads.
 const talkPageSize = 500
 
 // talkColumns selects a talk row with its event, series and personal data;
@@ -252,33 +250,20 @@ func (s *Store) FindTalkByID(ctx context.Context, id int64) (*catalog.Talk, erro
 }
 
 // TalksByIDs returns the talks with the given ids; ids that do not exist are
-// absent from the map. It runs a fixed handful of queries per 500 ids, as it
-// hydrates every page of search results.
+// absent from the map, and an id listed twice is loaded once. It runs the
+// same five prepared queries however many ids there are, as it hydrates
+// every page of search results.
 func (s *Store) TalksByIDs(ctx context.Context, ids []int64) (map[int64]*catalog.Talk, error) {
 	out := make(map[int64]*catalog.Talk, len(ids))
-	unique := make([]int64, 0, len(ids))
-	seen := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			unique = append(unique, id)
-		}
-	}
-	if len(unique) == 0 {
+	if len(ids) == 0 {
 		return out, nil
 	}
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		for start := 0; start < len(unique); start += talkPageSize {
-			chunk := unique[start:min(start+talkPageSize, len(unique))]
-			talks, err := loadTalks(ctx, tx, s.readStmts, talksWithIDs(chunk))
-			if err != nil {
-				return err
-			}
-			for _, t := range talks {
-				out[t.ID] = t
-			}
+		talks, err := loadTalks(ctx, tx, s.readStmts, talksWithIDs(ids))
+		for _, t := range talks {
+			out[t.ID] = t
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load talks by id: %w", err)
