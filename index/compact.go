@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
@@ -27,6 +28,9 @@ func (ix *Index) Compact(ctx context.Context) error {
 		return nil // not a scorch index: nothing to merge
 	}
 	opts := mergeplan.SingleSegmentMergePlanOptions
+	// One task of every segment: the default ten per task leaves an index
+	// of more than ten segments in two or more.
+	opts.SegmentsPerMergeTask = math.MaxInt32
 	if err := s.ForceMerge(ctx, &opts); err != nil {
 		return fmt.Errorf("compact index: %w", err)
 	}

@@ -10,6 +10,8 @@ import (
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/talkdex/talkdex/internal/catalog"
 )
 
 // foldFilterType is the Bleve token filter that folds letters to their
@@ -36,11 +38,33 @@ type foldFilter struct{}
 
 func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	for _, token := range input {
-		if !isASCII(token.Term) {
+		if mayFold(token.Term) {
 			token.Term = []byte(foldText(string(token.Term)))
 		}
 	}
 	return input
+}
+
+// mayFold reports whether foldText could change term. Most words are
+// plain ASCII, and most others (Cyrillic, Greek, Chinese) are already in
+// both normal forms with no mark or special letter: for them folding is a
+// no-op that would still build a chain of transformers, a fifth of the
+// analysis time of a catalog with many such talks.
+func mayFold(term []byte) bool {
+	if isASCII(term) {
+		return false
+	}
+	if norm.NFD.QuickSpan(term) != len(term) || norm.NFC.QuickSpan(term) != len(term) {
+		return true
+	}
+	for i := 0; i < len(term); {
+		r, size := utf8.DecodeRune(term[i:])
+		if r == utf8.RuneError || unicode.Is(unicode.Mn, r) || catalog.PlainSpelling(r) != "" {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // foldText returns s with its letters' diacritics removed: decomposed
@@ -53,24 +77,9 @@ func foldText(s string) string {
 	}
 	var b strings.Builder
 	for _, r := range stripped {
-		switch r {
-		case 'ß':
-			b.WriteString("ss")
-		case 'æ':
-			b.WriteString("ae")
-		case 'œ':
-			b.WriteString("oe")
-		case 'þ':
-			b.WriteString("th")
-		case 'ø':
-			b.WriteByte('o')
-		case 'đ', 'ð':
-			b.WriteByte('d')
-		case 'ł':
-			b.WriteByte('l')
-		case 'ı':
-			b.WriteByte('i')
-		default:
+		if spelled := catalog.PlainSpelling(r); spelled != "" {
+			b.WriteString(spelled)
+		} else {
 			b.WriteRune(r)
 		}
 	}

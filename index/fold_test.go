@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
@@ -31,7 +32,7 @@ func TestFoldText(t *testing.T) {
 // their accents are typed, and that highlights still mark the text as
 // written.
 func TestSearchFoldsAccents(t *testing.T) {
-	ix := loadTalks(t, []*catalog.Talk{
+	talks := []*catalog.Talk{
 		{ID: 1, Series: "CSNOG", Event: "CSNOG 2023", Year: 2023, Title: "Turris Omnia Router Security",
 			Speakers: speakers("Jan Čermák")},
 		{ID: 2, Series: "DENOG", Event: "DENOG15", Year: 2023, Title: "Straßenbau und Glasfaser",
@@ -40,7 +41,8 @@ func TestSearchFoldsAccents(t *testing.T) {
 			Speakers: speakers("Łukasz Nowak")},
 		{ID: 4, Series: "NANOG", Event: "NANOG 88", Year: 2023, Title: "Cermak Street data center tour",
 			Speakers: speakers("Ana Lopez")},
-	})
+	}
+	ix := loadTalks(t, talks)
 	tests := []struct {
 		query string
 		want  []int64
@@ -60,7 +62,7 @@ func TestSearchFoldsAccents(t *testing.T) {
 			t.Errorf("%q found %v, want %v", tt.query, got, tt.want)
 		}
 	}
-	res := runSearch(t, ix, catalog.SearchRequest{Query: "cermak router"})
+	res := runSearchOver(t, ix, talks, catalog.SearchRequest{Query: "cermak router"})
 	if len(res.Hits) == 0 || !slices.ContainsFunc(res.Hits[0].Highlights[fieldSpeakers], func(f string) bool {
 		return strings.Contains(f, "<mark>Čermák</mark>")
 	}) {
@@ -95,5 +97,35 @@ func TestTyposAndPrefixesInEveryLanguage(t *testing.T) {
 		if !slices.Contains(hitIDs(res), tt.want) {
 			t.Errorf("%q found %v, want talk %d among them", tt.query, hitIDs(res), tt.want)
 		}
+	}
+}
+
+// mayFold may only skip what foldText leaves as it is: checked for every
+// character of the Basic Multilingual Plane and for words of several
+// scripts, alone and after a combining mark.
+func TestMayFoldSkipsOnlyWhatFoldingKeeps(t *testing.T) {
+	check := func(s string) {
+		if !mayFold([]byte(s)) && foldText(s) != s {
+			t.Errorf("mayFold(%q) = false, but foldText makes it %q", s, foldText(s))
+		}
+	}
+	for r := rune(0x80); r <= 0xFFFF; r++ {
+		if utf8.ValidRune(r) {
+			check(string(r))
+			check("a" + string(r))
+		}
+	}
+	for _, s := range []string{"сеть", "йога", "маршрутизация", "δίκτυο", "网络", "ネットワーク", "が", "한국어",
+		"\u1100\u1161", "e\u0301", "straße", "čermák", "ﬁ", "Ⅻ"} {
+		check(s)
+	}
+	if mayFold([]byte("network")) || mayFold([]byte("сеть")) {
+		t.Error("mayFold asks to fold a plain ASCII or Cyrillic word")
+	}
+	if got := foldText("ħamrun"); got != "hamrun" {
+		t.Errorf("foldText(ħamrun) = %q", got)
+	}
+	if !mayFold([]byte("čermák")) || !mayFold([]byte("straße")) {
+		t.Error("mayFold skips a word with accents or ß")
 	}
 }

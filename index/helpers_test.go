@@ -120,14 +120,42 @@ func loadSample(t testing.TB) *Index {
 // runSearch normalises req the way the service does and runs it.
 func runSearch(t testing.TB, ix *Index, req catalog.SearchRequest) *catalog.SearchResult {
 	t.Helper()
+	return runSearchOver(t, ix, nil, req)
+}
+
+// runSearchOver is runSearch with the page loaded from talks, standing in
+// for the database, and so highlighted.
+func runSearchOver(t testing.TB, ix *Index, talks []*catalog.Talk, req catalog.SearchRequest) *catalog.SearchResult {
+	t.Helper()
 	if err := req.Normalize(); err != nil {
 		t.Fatalf("Normalize(%+v): %v", req, err)
 	}
-	res, err := ix.Search(context.Background(), req)
+	var load PageLoader
+	if talks != nil {
+		load = loaderOf(talks)
+	}
+	res, err := ix.SearchLoading(context.Background(), req, load)
 	if err != nil {
 		t.Fatalf("Search(%+v): %v", req, err)
 	}
 	return res
+}
+
+// loaderOf is a PageLoader reading talks.
+func loaderOf(talks []*catalog.Talk) PageLoader {
+	byID := map[int64]*catalog.Talk{}
+	for _, t := range talks {
+		byID[t.ID] = t
+	}
+	return func(_ context.Context, ids []int64) (map[int64]*catalog.Talk, error) {
+		out := map[int64]*catalog.Talk{}
+		for _, id := range ids {
+			if t, ok := byID[id]; ok {
+				out[id] = t
+			}
+		}
+		return out, nil
+	}
 }
 
 func hitIDs(res *catalog.SearchResult) []int64 { return pageIDs(res.Hits) }

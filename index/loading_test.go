@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 	"github.com/talkdex/talkdex/internal/catalog"
 )
 
@@ -18,9 +19,9 @@ type recordingLoader struct {
 	err   error
 }
 
-func (l *recordingLoader) load(_ context.Context, ids []int64) error {
+func (l *recordingLoader) load(_ context.Context, ids []int64) (map[int64]*catalog.Talk, error) {
 	l.pages = append(l.pages, slices.Clone(ids))
-	return l.err
+	return nil, l.err
 }
 
 // The loader gets the page shown, in rank order, once per search: for a
@@ -79,11 +80,12 @@ func TestSearchLoadingFailsWithTheLoader(t *testing.T) {
 // highlighted by what matched it: the exact talk by the word typed, the
 // close one by the talk's own spelling.
 func TestCloseMatchesAreHighlighted(t *testing.T) {
-	ix := loadTalks(t, []*catalog.Talk{
+	talks := []*catalog.Talk{
 		{ID: 1, Series: "RIPE", Event: "RIPE 90", Title: "Zebrafish routing labs"},
 		{ID: 2, Series: "RIPE", Event: "RIPE 91", Title: "Zebrafsh routing labs"},
-	})
-	res := runSearch(t, ix, catalog.SearchRequest{Query: "zebrafish", PerPage: 20})
+	}
+	ix := loadTalks(t, talks)
+	res := runSearchOver(t, ix, talks, catalog.SearchRequest{Query: "zebrafish", PerPage: 20})
 	if !res.CloseMatches || !slices.Equal(hitIDs(res), []int64{1, 2}) {
 		t.Fatalf("close %v, hits %v; want the exact talk 1 then the close talk 2", res.CloseMatches, hitIDs(res))
 	}
@@ -221,4 +223,78 @@ func phraseFields(q query.Query) []string {
 	walk(q)
 	slices.Sort(fields)
 	return fields
+}
+
+// The highlighter cuts fragments out of highlightDocument's texts at the
+// offsets the index recorded for newTalkDocument's: the two must hold the
+// same values at the same array positions.
+func TestHighlightDocumentMatchesTheIndexedOne(t *testing.T) {
+	talk := &catalog.Talk{ID: 7, Series: "DENOG", Event: "DENOG15", Title: "Glasfaser \xffim Ring",
+		Abstract: "Über Ringe.", Note: "zu lesen",
+		Speakers: []catalog.Speaker{{Name: "Ulrike Weiß"}, {Name: " "}, {Name: "Jan Čermák"}}}
+	talk.Normalize()
+	indexed := newTalkDocument(talk)
+	got := map[string][]string{}
+	highlightDocument(talk).VisitFields(func(f bleveindex.Field) {
+		pos := 0
+		if ap := f.ArrayPositions(); len(ap) > 0 {
+			pos = int(ap[0])
+		}
+		vals := got[f.Name()]
+		for len(vals) <= pos {
+			vals = append(vals, "")
+		}
+		vals[pos] = string(f.Value())
+		got[f.Name()] = vals
+	})
+	for _, field := range highlightFields() {
+		var want []string
+		switch v := indexed[field].(type) {
+		case string:
+			want = []string{v}
+		case []string:
+			want = v
+		}
+		if !slices.Equal(got[field], want) {
+			t.Errorf("%s: highlighted %q, indexed %q", field, got[field], want)
+		}
+	}
+}
+
+// Highlights are cut from the talks the loader returns. A field whose text
+// no longer fits where the index saw its words (the talk changed an
+// instant ago) is left unhighlighted, and the rest still is.
+func TestHighlightsComeFromTheLoadedText(t *testing.T) {
+	talks := []*catalog.Talk{{ID: 1, Series: "RIPE", Event: "RIPE 90", Title: "Zebrafish routing",
+		Abstract: "A long abstract about how zebrafish route packets between reefs."}}
+	ix := loadTalks(t, talks)
+	req := catalog.SearchRequest{Query: "zebrafish", PerPage: 20}
+
+	if res := runSearch(t, ix, req); len(res.Hits) != 1 || res.Hits[0].Highlights != nil {
+		t.Fatalf("without a loader: hits %v, highlights %v; want one hit, no highlights", hitIDs(res), res.Hits)
+	}
+	res := runSearchOver(t, ix, talks, req)
+	if len(res.Hits) != 1 || len(res.Hits[0].Highlights[fieldTitle]) == 0 || len(res.Hits[0].Highlights[fieldAbstract]) == 0 {
+		t.Fatalf("highlights %v; want title and abstract", res.Hits)
+	}
+
+	changed := *talks[0]
+	changed.Abstract = "Shorter now."
+	res = runSearchOver(t, ix, []*catalog.Talk{&changed}, req)
+	if len(res.Hits) != 1 {
+		t.Fatalf("hits %v", hitIDs(res))
+	}
+	h := res.Hits[0].Highlights
+	if _, ok := h[fieldAbstract]; ok {
+		t.Errorf("abstract highlighted in a text it no longer fits: %v", h[fieldAbstract])
+	}
+	if !slices.ContainsFunc(h[fieldTitle], func(f string) bool { return strings.Contains(f, "<mark>Zebrafish</mark>") }) {
+		t.Errorf("title highlights %q", h[fieldTitle])
+	}
+
+	// A talk gone from the database is shown without highlights.
+	res = runSearchOver(t, ix, []*catalog.Talk{}, req)
+	if len(res.Hits) != 1 || res.Hits[0].Highlights != nil {
+		t.Errorf("talk missing from the page: %v", res.Hits)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
@@ -23,7 +24,7 @@ import (
 // MappingVersion identifies the shape of the documents and the mapping.
 // Bump it whenever either changes: Open then discards the old index and
 // reports NeedsRebuild.
-const MappingVersion = 6
+const MappingVersion = 7
 
 // mappingVersionKey is the internal (non-document) key the version is kept
 // under inside the index.
@@ -43,7 +44,9 @@ const nameAnalyzer = "talkdex_name"
 // an analyzer of their own, whose words and names are often accented.
 const englishAnalyzer = "talkdex_en"
 
-// Analysed text fields. Only the highlighted ones store their text.
+// Analysed text fields. None stores its text: highlights are cut from the
+// talk as loaded from the database (see highlightDocument), which halves
+// what a search keeps in memory of the index.
 const (
 	fieldTitle      = "title"
 	fieldAbstract   = "abstract"
@@ -130,9 +133,31 @@ func facetCode(facet string) string {
 	}
 }
 
-// highlightFields are the fields whose stored text comes back as fragments.
+// highlightFields are the fields whose text comes back as fragments.
 func highlightFields() []string {
 	return []string{fieldTitle, fieldSpeakers, fieldAbstract, fieldNote}
+}
+
+// highlightDocument holds a talk's highlighted fields as newTalkDocument
+// indexes them, value for value and array position for array position:
+// the highlighter cuts fragments out of these texts at the byte offsets
+// the index recorded for them.
+func highlightDocument(t *catalog.Talk) *document.Document {
+	doc := document.NewDocument(docID(t.ID))
+	add := func(field, text string, arrayPositions []uint64) {
+		doc.AddField(document.NewTextField(field, arrayPositions, []byte(text)))
+	}
+	add(fieldTitle, cleanUTF8(t.Title), nil)
+	if t.Abstract != "" {
+		add(fieldAbstract, cleanUTF8(t.Abstract), nil)
+	}
+	if t.Note != "" {
+		add(fieldNote, cleanUTF8(t.Note), nil)
+	}
+	for i, name := range nonEmpty(t.SpeakerNames()) {
+		add(fieldSpeakers, cleanUTF8(name), []uint64{uint64(i)})
+	}
+	return doc
 }
 
 // newMapping builds the explicit mapping. The default mapping is disabled and
@@ -180,14 +205,14 @@ func talkMapping(prose string) *mapping.DocumentMapping {
 	// No field goes into _all and no query uses it; skip building it.
 	talk.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
-	talk.AddFieldMappingsAt(fieldTitle, textField(prose, true))
-	talk.AddFieldMappingsAt(fieldAbstract, textField(prose, true))
-	talk.AddFieldMappingsAt(fieldSpeakers, textField(nameAnalyzer, true))
-	talk.AddFieldMappingsAt(fieldNote, textField(prose, true))
-	talk.AddFieldMappingsAt(fieldTags, textField(englishAnalyzer, false))
-	talk.AddFieldMappingsAt(fieldMyTags, textField(englishAnalyzer, false))
-	talk.AddFieldMappingsAt(fieldSeriesText, textField(nameAnalyzer, false))
-	talk.AddFieldMappingsAt(fieldEventText, textField(nameAnalyzer, false))
+	talk.AddFieldMappingsAt(fieldTitle, textField(prose))
+	talk.AddFieldMappingsAt(fieldAbstract, textField(prose))
+	talk.AddFieldMappingsAt(fieldSpeakers, textField(nameAnalyzer))
+	talk.AddFieldMappingsAt(fieldNote, textField(prose))
+	talk.AddFieldMappingsAt(fieldTags, textField(englishAnalyzer))
+	talk.AddFieldMappingsAt(fieldMyTags, textField(englishAnalyzer))
+	talk.AddFieldMappingsAt(fieldSeriesText, textField(nameAnalyzer))
+	talk.AddFieldMappingsAt(fieldEventText, textField(nameAnalyzer))
 	talk.AddFieldMappingsAt(fieldWords, dictionaryField())
 
 	for _, name := range []string{fieldSeries, fieldEvent, fieldSpeaker, fieldTag, fieldMyTag, fieldWatch, fieldWatchedAt, fieldLang} {
@@ -217,13 +242,13 @@ func dictionaryField() *mapping.FieldMapping {
 }
 
 // textField is an analysed field. Every text field keeps term vectors
-// (positions), because phrase queries match on positions whatever the field;
-// only the highlighted fields also store their text, which is what makes up
-// most of the index size.
-func textField(analyzer string, highlighted bool) *mapping.FieldMapping {
+// (positions and byte offsets): phrase queries match on positions whatever
+// the field, and highlights mark the offsets. The text itself is not
+// stored; the database has it.
+func textField(analyzer string) *mapping.FieldMapping {
 	fm := bleve.NewTextFieldMapping()
 	fm.Analyzer = analyzer
-	fm.Store = highlighted
+	fm.Store = false
 	fm.IncludeTermVectors = true
 	fm.IncludeInAll = false
 	fm.DocValues = false

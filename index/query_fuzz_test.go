@@ -27,7 +27,7 @@ func FuzzParseQuery(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	ix := openFuzzIndex(f)
+	ix, talks := openFuzzIndex(f)
 	f.Fuzz(func(t *testing.T, q string) {
 		clauses, err := parseQuery(q)
 		if err != nil {
@@ -40,7 +40,7 @@ func FuzzParseQuery(f *testing.F) {
 		if err := req.Normalize(); err != nil {
 			t.Fatalf("Normalize(%q): %v", q, err)
 		}
-		res, searchErr := ix.Search(context.Background(), req)
+		res, searchErr := ix.SearchLoading(context.Background(), req, loaderOf(talks))
 		if (err == nil) != (searchErr == nil) {
 			t.Fatalf("parseQuery(%q) error %v, but Search error %v", q, err, searchErr)
 		}
@@ -96,7 +96,7 @@ func checkClauses(t *testing.T, q string, clauses []clause) {
 // openFuzzIndex opens an index holding two talks: enough for every text,
 // keyword and numeric field to have terms, and for highlights to run over
 // markup in a title.
-func openFuzzIndex(f *testing.F) *Index {
+func openFuzzIndex(f *testing.F) (*Index, []*catalog.Talk) {
 	ix, err := Open(filepath.Join(f.TempDir(), "index.bleve"))
 	if err != nil {
 		f.Fatalf("open index: %v", err)
@@ -115,5 +115,5 @@ func openFuzzIndex(f *testing.F) *Index {
 	if err := ix.Apply(context.Background(), talks, nil); err != nil {
 		f.Fatalf("index talks: %v", err)
 	}
-	return ix
+	return ix, talks
 }

@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search"
 	htmlhighlight "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -35,15 +37,17 @@ func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalo
 }
 
 // PageLoader loads the talks of a page of hits, given their ids in rank
-// order. SearchLoading runs it while it highlights the page.
-type PageLoader func(ctx context.Context, ids []int64) error
+// order, keyed by id; a talk gone from the database is simply absent.
+// The page's highlights are cut from the texts of the talks it returns.
+type PageLoader func(ctx context.Context, ids []int64) (map[int64]*catalog.Talk, error)
 
 // SearchLoading is Search with load, if not nil, called with the page's ids
-// as soon as they are known. It runs on a goroutine of its own while the
-// page is highlighted and the facets and suggestions are gathered: loading
-// a page of talks from the database and highlighting it each take about
-// half a millisecond, and on two cores they need not wait for each other.
-// SearchLoading returns only once load has returned, with its error.
+// as soon as they are known, and the page highlighted in the talks it
+// returns (Search, without them, highlights nothing). load runs on a
+// goroutine of its own while the index finds where the page's talks
+// matched: each takes about half a millisecond, and on two cores they need
+// not wait for each other. SearchLoading returns only once load has
+// returned, with its error.
 func (ix *Index) SearchLoading(ctx context.Context, req catalog.SearchRequest, load PageLoader) (result *catalog.SearchResult, err error) {
 	started := time.Now()
 	clauses, err := parseQuery(req.Query)
@@ -89,7 +93,7 @@ func (ix *Index) SearchLoading(ctx context.Context, req catalog.SearchRequest, l
 			pageKey = fmt.Sprintf("%s\nsort=%s page=%d per_page=%d", key, req.Sort, page, perPage)
 			if cached, ok := ix.browsing.get(pageKey); ok {
 				if load != nil {
-					if err := load(ctx, pageIDs(cached.Hits)); err != nil {
+					if _, err := load(ctx, pageIDs(cached.Hits)); err != nil {
 						return nil, err
 					}
 				}
@@ -142,24 +146,42 @@ func (ix *Index) SearchLoading(ctx context.Context, req catalog.SearchRequest, l
 		out.Hits = append(out.Hits, catalog.SearchHit{ID: id, Score: h.Score})
 	}
 	if load != nil {
-		loaded := make(chan error, 1)
+		var (
+			loaded = make(chan struct{})
+			talks  map[int64]*catalog.Talk
+			lerr   error
+		)
 		ids := pageIDs(out.Hits)
-		go func() { loaded <- load(ctx, ids) }()
+		go func() {
+			defer close(loaded)
+			talks, lerr = load(ctx, ids)
+		}()
 		// Whatever happens below, load has returned before this does: it
 		// writes into its caller's variables.
 		defer func() {
-			if lerr := <-loaded; lerr != nil && err == nil {
+			<-loaded
+			if lerr != nil && err == nil {
 				result, err = nil, lerr
 			}
 		}()
-	}
-	for _, g := range res.highlights {
-		if err := ix.highlight(ctx, reader, g.query, g.hits); err != nil {
-			return nil, err
+		var matched []*search.DocumentMatch
+		for _, g := range res.highlights {
+			found, err := ix.locate(ctx, reader, g.query, g.hits)
+			if err != nil {
+				return nil, err
+			}
+			matched = append(matched, found...)
 		}
-	}
-	for i, h := range res.Hits {
-		out.Hits[i].Highlights = marked(h.Fragments)
+		if len(matched) > 0 {
+			if <-loaded; lerr == nil {
+				if err := cutFragments(matched, talks); err != nil {
+					return nil, err
+				}
+			}
+			for i, h := range res.Hits {
+				out.Hits[i].Highlights = marked(h.Fragments)
+			}
+		}
 	}
 	if !cached {
 		facets = res.facets
@@ -302,17 +324,18 @@ func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage,
 	return out, nil
 }
 
-// highlight fills in the fragments of hits, a page found by top. Asking
-// Bleve for highlights in the search itself makes it record where every
-// term matched in every hit: the positions of tens of thousands of hits of
-// a broad search, for one page of highlights. Instead top is run again with
-// term positions, jumping from hit to hit in index order: a searcher
-// advanced to a document that matches stops there, so this costs a page of
-// documents, not another search. r is a snapshot of the index; a hit it
-// no longer has is shown without highlights.
-func (ix *Index) highlight(ctx context.Context, r bleveindex.IndexReader, top query.Query, hits search.DocumentMatchCollection) error {
+// locate finds where the query top matched each of hits, a page it found,
+// and returns those hits with their term locations. Asking Bleve for
+// locations in the search itself makes it record where every term matched
+// in every hit: the positions of tens of thousands of hits of a broad
+// search, for one page of highlights. Instead top is run again with term
+// positions, jumping from hit to hit in index order: a searcher advanced to
+// a document that matches stops there, so this costs a page of documents,
+// not another search. r is a snapshot of the index; a hit it no longer has
+// is shown without highlights.
+func (ix *Index) locate(ctx context.Context, r bleveindex.IndexReader, top query.Query, hits search.DocumentMatchCollection) ([]*search.DocumentMatch, error) {
 	if len(hits) == 0 {
-		return nil
+		return nil, nil
 	}
 	type target struct {
 		doc bleveindex.IndexInternalID
@@ -322,7 +345,7 @@ func (ix *Index) highlight(ctx context.Context, r bleveindex.IndexReader, top qu
 	for _, h := range hits {
 		doc, err := r.InternalID(h.ID)
 		if err != nil {
-			return fmt.Errorf("highlight talk %s: %w", h.ID, err)
+			return nil, fmt.Errorf("highlight talk %s: %w", h.ID, err)
 		}
 		if doc != nil { // nil: written or deleted meanwhile; shown unhighlighted
 			targets = append(targets, target{doc: doc, hit: h})
@@ -332,20 +355,15 @@ func (ix *Index) highlight(ctx context.Context, r bleveindex.IndexReader, top qu
 
 	searcher, err := highlightQuery(top).Searcher(ctx, r, ix.bi.Mapping(), search.SearcherOptions{IncludeTermVectors: true})
 	if err != nil {
-		return fmt.Errorf("highlight: %w", err)
+		return nil, fmt.Errorf("highlight: %w", err)
 	}
 	defer searcher.Close()
-	highlighter, err := bleve.Config.Cache.HighlighterNamed(htmlhighlight.Name)
-	if err != nil {
-		return fmt.Errorf("highlight: %w", err)
-	}
-	req := &bleve.SearchRequest{Highlight: bleve.NewHighlightWithStyle(htmlhighlight.Name)}
-	req.Highlight.Fields = highlightFields()
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+len(targets), 0)}
+	found := make([]*search.DocumentMatch, 0, len(targets))
 	for _, t := range targets {
 		dm, err := searcher.Advance(sctx, t.doc)
 		if err != nil {
-			return fmt.Errorf("highlight talk %s: %w", t.hit.ID, err)
+			return nil, fmt.Errorf("highlight talk %s: %w", t.hit.ID, err)
 		}
 		if dm == nil {
 			break
@@ -353,14 +371,96 @@ func (ix *Index) highlight(ctx context.Context, r bleveindex.IndexReader, top qu
 		if !dm.IndexInternalID.Equals(t.doc) {
 			continue // changed since the search; shown without highlights
 		}
-		dm.ID = t.hit.ID
 		dm.Complete(nil) // gathers the term positions into Locations
-		if err, _ := bleve.LoadAndHighlightAllFields(dm, req, "", r, highlighter); err != nil {
-			return fmt.Errorf("highlight talk %s: %w", t.hit.ID, err)
+		// The searcher reuses its buffers as it moves on: the hit keeps
+		// a copy of where it matched.
+		t.hit.Locations = copyLocations(dm.Locations)
+		found = append(found, t.hit)
+	}
+	return found, nil
+}
+
+// copyLocations deep-copies a hit's term locations.
+func copyLocations(m search.FieldTermLocationMap) search.FieldTermLocationMap {
+	out := make(search.FieldTermLocationMap, len(m))
+	for field, terms := range m {
+		tm := make(search.TermLocationMap, len(terms))
+		for term, locs := range terms {
+			cp := make(search.Locations, len(locs))
+			for i, l := range locs {
+				c := *l
+				c.ArrayPositions = slices.Clone(l.ArrayPositions)
+				cp[i] = &c
+			}
+			tm[term] = cp
 		}
-		t.hit.Fragments = dm.Fragments
+		out[field] = tm
+	}
+	return out
+}
+
+// cutFragments highlights each of hits (located by locate) in the text of
+// its talk among talks, and leaves a hit whose talk is missing without
+// highlights.
+func cutFragments(hits []*search.DocumentMatch, talks map[int64]*catalog.Talk) error {
+	highlighter, err := bleve.Config.Cache.HighlighterNamed(htmlhighlight.Name)
+	if err != nil {
+		return fmt.Errorf("highlight: %w", err)
+	}
+	for _, h := range hits {
+		id, err := strconv.ParseInt(h.ID, 10, 64)
+		if err != nil {
+			return fmt.Errorf("highlight: document id %q is not a talk id: %w", h.ID, err)
+		}
+		t, ok := talks[id]
+		if !ok || t == nil {
+			continue
+		}
+		doc := highlightDocument(t)
+		for _, field := range highlightFields() {
+			if locs := h.Locations[field]; len(locs) > 0 && fitsText(locs, doc, field) {
+				highlighter.BestFragmentsInField(h, doc, field, 1)
+			}
+		}
 	}
 	return nil
+}
+
+// fitsText reports whether every location falls on character boundaries of
+// the field's text in doc. The index may lag the database for an instant
+// after a talk's text changed; such a field is shown without highlights
+// rather than marked at offsets of the old text.
+func fitsText(terms search.TermLocationMap, doc *document.Document, field string) bool {
+	texts := map[uint64][]byte{}
+	doc.VisitFields(func(f bleveindex.Field) {
+		if f.Name() == field {
+			pos := uint64(0)
+			if ap := f.ArrayPositions(); len(ap) > 0 {
+				pos = ap[0]
+			}
+			texts[pos] = f.Value()
+		}
+	})
+	for _, locs := range terms {
+		for _, l := range locs {
+			pos := uint64(0)
+			if len(l.ArrayPositions) > 0 {
+				pos = l.ArrayPositions[0]
+			}
+			text, ok := texts[pos]
+			if !ok || l.Start > l.End || l.End > uint64(len(text)) ||
+				!boundary(text, l.Start) || !boundary(text, l.End) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// boundary reports whether offset i of text starts a character (or ends
+// the text).
+func boundary(text []byte, i uint64) bool {
+	return i == uint64(len(text)) || utf8.RuneStart(text[i])
 }
 
 // highlightQuery is the part of a compiled query whose matches are

@@ -306,7 +306,7 @@ func TestSearchHighlights(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := runSearch(t, ix, catalog.SearchRequest{Query: tt.query})
+			res := runSearchOver(t, ix, sampleTalks(), catalog.SearchRequest{Query: tt.query})
 			var hit *catalog.SearchHit
 			for i := range res.Hits {
 				if res.Hits[i].ID == tt.id {
@@ -344,7 +344,7 @@ func TestSearchHighlights(t *testing.T) {
 
 func TestSearchHighlightsOnlyMatchedFields(t *testing.T) {
 	ix := loadSample(t)
-	res := runSearch(t, ix, catalog.SearchRequest{Query: "bgp"})
+	res := runSearchOver(t, ix, sampleTalks(), catalog.SearchRequest{Query: "bgp"})
 	for _, h := range res.Hits {
 		if h.ID != 1 {
 			continue
@@ -362,7 +362,7 @@ func TestSearchHighlightsOnlyMatchedFields(t *testing.T) {
 func TestSearchWithoutTextHasNoHighlights(t *testing.T) {
 	ix := loadSample(t)
 	for _, q := range []string{"", "year:2019", "-bgp"} {
-		res := runSearch(t, ix, catalog.SearchRequest{Query: q, Filter: catalog.TalkFilter{Series: []string{"AusNOG"}}})
+		res := runSearchOver(t, ix, sampleTalks(), catalog.SearchRequest{Query: q, Filter: catalog.TalkFilter{Series: []string{"AusNOG"}}})
 		if len(res.Hits) == 0 {
 			t.Fatalf("query %q: no hits", q)
 		}

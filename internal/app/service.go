@@ -22,12 +22,12 @@ func (c *Catalog) SearchTalks(ctx context.Context, req catalog.SearchRequest) (*
 		return c.store.SearchFallback(ctx, req)
 	}
 	var talks map[int64]*catalog.Talk
-	res, err := c.index.SearchLoading(ctx, req, func(ctx context.Context, ids []int64) error {
+	res, err := c.index.SearchLoading(ctx, req, func(ctx context.Context, ids []int64) (map[int64]*catalog.Talk, error) {
 		var err error
 		if talks, err = c.store.TalksByIDs(ctx, ids); err != nil {
-			return fmt.Errorf("load search hits: %w", err)
+			return nil, fmt.Errorf("load search hits: %w", err)
 		}
-		return nil
+		return talks, nil
 	})
 	if err != nil {
 		return nil, err

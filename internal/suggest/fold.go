@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/talkdex/talkdex/internal/catalog"
 )
 
 // combiningDiaeresis is what NFKD splits off ä, ö and ü (and ë, ï, ÿ).
@@ -54,7 +56,7 @@ func foldWords(s string, emit func(word, alt string) bool) {
 			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			r = unicode.ToLower(r)
-			if repl := spellLetter(r); repl != "" {
+			if repl := catalog.PlainSpelling(r); repl != "" {
 				word.WriteString(repl)
 				alt.WriteString(repl)
 			} else {
@@ -70,33 +72,6 @@ func foldWords(s string, emit func(word, alt string) bool) {
 		}
 	}
 	flush()
-}
-
-// spellLetter spells a letter that carries no separable accent, so NFKD
-// leaves it whole, the way people type it on an English keyboard; "" for
-// any other rune.
-func spellLetter(r rune) string {
-	switch r {
-	case 'ß':
-		return "ss"
-	case 'æ':
-		return "ae"
-	case 'œ':
-		return "oe"
-	case 'ø':
-		return "o"
-	case 'ł':
-		return "l"
-	case 'đ', 'ð':
-		return "d"
-	case 'þ':
-		return "th"
-	case 'ı':
-		return "i"
-	case 'ħ':
-		return "h"
-	}
-	return ""
 }
 
 // foldASCII is foldWords for pure ASCII text, most titles and names, which
