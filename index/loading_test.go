@@ -298,3 +298,38 @@ func TestHighlightsComeFromTheLoadedText(t *testing.T) {
 		t.Errorf("talk missing from the page: %v", res.Hits)
 	}
 }
+
+// A phrase is highlighted where its words stand together, not wherever
+// either word is, in every field; a word also asked for on its own is
+// marked everywhere.
+func TestPhraseHighlightsMarkThePhraseOnly(t *testing.T) {
+	talks := []*catalog.Talk{{ID: 1, Series: "RIPE", Event: "RIPE 90", Title: "Center of data",
+		Abstract: "The data we keep sits in the center of town. Our data center runs hot."}}
+	ix := loadTalks(t, talks)
+	marksIn := func(fragments []string) int {
+		n := 0
+		for _, f := range fragments {
+			n += strings.Count(f, markOpen)
+		}
+		return n
+	}
+	res := runSearchOver(t, ix, talks, catalog.SearchRequest{Query: `"data center"`, PerPage: 20})
+	if len(res.Hits) != 1 {
+		t.Fatalf("hits %v", hitIDs(res))
+	}
+	h := res.Hits[0].Highlights
+	if got := strings.Join(h[fieldAbstract], " "); marksIn(h[fieldAbstract]) != 2 || !strings.Contains(got, "<mark>data</mark> <mark>center</mark>") {
+		t.Errorf("abstract highlight %q; want the phrase marked and nothing else", got)
+	}
+	if f, ok := h[fieldTitle]; ok {
+		t.Errorf("title highlighted %q, though the phrase is not in it", f)
+	}
+
+	res = runSearchOver(t, ix, talks, catalog.SearchRequest{Query: `town "data center"`, PerPage: 20})
+	if len(res.Hits) != 1 {
+		t.Fatalf("hits %v", hitIDs(res))
+	}
+	if got := res.Hits[0].Highlights[fieldAbstract]; marksIn(got) != 3 || !strings.Contains(strings.Join(got, " "), "<mark>town</mark>") {
+		t.Errorf("abstract highlight %q; want the phrase and town", got)
+	}
+}

@@ -4,16 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search"
-	htmlhighlight "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
@@ -322,156 +318,6 @@ func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage,
 		out.highlights = []highlightGroup{{top, res.Hits}}
 	}
 	return out, nil
-}
-
-// locate finds where the query top matched each of hits, a page it found,
-// and returns those hits with their term locations. Asking Bleve for
-// locations in the search itself makes it record where every term matched
-// in every hit: the positions of tens of thousands of hits of a broad
-// search, for one page of highlights. Instead top is run again with term
-// positions, jumping from hit to hit in index order: a searcher advanced to
-// a document that matches stops there, so this costs a page of documents,
-// not another search. r is a snapshot of the index; a hit it no longer has
-// is shown without highlights.
-func (ix *Index) locate(ctx context.Context, r bleveindex.IndexReader, top query.Query, hits search.DocumentMatchCollection) ([]*search.DocumentMatch, error) {
-	if len(hits) == 0 {
-		return nil, nil
-	}
-	type target struct {
-		doc bleveindex.IndexInternalID
-		hit *search.DocumentMatch
-	}
-	targets := make([]target, 0, len(hits))
-	for _, h := range hits {
-		doc, err := r.InternalID(h.ID)
-		if err != nil {
-			return nil, fmt.Errorf("highlight talk %s: %w", h.ID, err)
-		}
-		if doc != nil { // nil: written or deleted meanwhile; shown unhighlighted
-			targets = append(targets, target{doc: doc, hit: h})
-		}
-	}
-	slices.SortFunc(targets, func(a, b target) int { return a.doc.Compare(b.doc) })
-
-	searcher, err := highlightQuery(top).Searcher(ctx, r, ix.bi.Mapping(), search.SearcherOptions{IncludeTermVectors: true})
-	if err != nil {
-		return nil, fmt.Errorf("highlight: %w", err)
-	}
-	defer searcher.Close()
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+len(targets), 0)}
-	found := make([]*search.DocumentMatch, 0, len(targets))
-	for _, t := range targets {
-		dm, err := searcher.Advance(sctx, t.doc)
-		if err != nil {
-			return nil, fmt.Errorf("highlight talk %s: %w", t.hit.ID, err)
-		}
-		if dm == nil {
-			break
-		}
-		if !dm.IndexInternalID.Equals(t.doc) {
-			continue // changed since the search; shown without highlights
-		}
-		dm.Complete(nil) // gathers the term positions into Locations
-		// The searcher reuses its buffers as it moves on: the hit keeps
-		// a copy of where it matched.
-		t.hit.Locations = copyLocations(dm.Locations)
-		found = append(found, t.hit)
-	}
-	return found, nil
-}
-
-// copyLocations deep-copies a hit's term locations.
-func copyLocations(m search.FieldTermLocationMap) search.FieldTermLocationMap {
-	out := make(search.FieldTermLocationMap, len(m))
-	for field, terms := range m {
-		tm := make(search.TermLocationMap, len(terms))
-		for term, locs := range terms {
-			cp := make(search.Locations, len(locs))
-			for i, l := range locs {
-				c := *l
-				c.ArrayPositions = slices.Clone(l.ArrayPositions)
-				cp[i] = &c
-			}
-			tm[term] = cp
-		}
-		out[field] = tm
-	}
-	return out
-}
-
-// cutFragments highlights each of hits (located by locate) in the text of
-// its talk among talks, and leaves a hit whose talk is missing without
-// highlights.
-func cutFragments(hits []*search.DocumentMatch, talks map[int64]*catalog.Talk) error {
-	highlighter, err := bleve.Config.Cache.HighlighterNamed(htmlhighlight.Name)
-	if err != nil {
-		return fmt.Errorf("highlight: %w", err)
-	}
-	for _, h := range hits {
-		id, err := strconv.ParseInt(h.ID, 10, 64)
-		if err != nil {
-			return fmt.Errorf("highlight: document id %q is not a talk id: %w", h.ID, err)
-		}
-		t, ok := talks[id]
-		if !ok || t == nil {
-			continue
-		}
-		doc := highlightDocument(t)
-		for _, field := range highlightFields() {
-			if locs := h.Locations[field]; len(locs) > 0 && fitsText(locs, doc, field) {
-				highlighter.BestFragmentsInField(h, doc, field, 1)
-			}
-		}
-	}
-	return nil
-}
-
-// fitsText reports whether every location falls on character boundaries of
-// the field's text in doc. The index may lag the database for an instant
-// after a talk's text changed; such a field is shown without highlights
-// rather than marked at offsets of the old text.
-func fitsText(terms search.TermLocationMap, doc *document.Document, field string) bool {
-	texts := map[uint64][]byte{}
-	doc.VisitFields(func(f bleveindex.Field) {
-		if f.Name() == field {
-			pos := uint64(0)
-			if ap := f.ArrayPositions(); len(ap) > 0 {
-				pos = ap[0]
-			}
-			texts[pos] = f.Value()
-		}
-	})
-	for _, locs := range terms {
-		for _, l := range locs {
-			pos := uint64(0)
-			if len(l.ArrayPositions) > 0 {
-				pos = l.ArrayPositions[0]
-			}
-			text, ok := texts[pos]
-			if !ok || l.Start > l.End || l.End > uint64(len(text)) ||
-				!boundary(text, l.Start) || !boundary(text, l.End) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// boundary reports whether offset i of text starts a character (or ends
-// the text).
-func boundary(text []byte, i uint64) bool {
-	return i == uint64(len(text)) || utf8.RuneStart(text[i])
-}
-
-// highlightQuery is the part of a compiled query whose matches are
-// highlighted: the required words and phrases. The hits are known to match
-// the rest, and the filters, exclusions and the proximity bonus would only
-// be advanced through for nothing.
-func highlightQuery(top query.Query) query.Query {
-	if b, ok := top.(*query.BooleanQuery); ok && b.Must != nil {
-		return b.Must
-	}
-	return top
 }
 
 // runResult is one run's result, with its facets when they were asked for.

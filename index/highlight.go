@@ -1,0 +1,346 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	htmlhighlight "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+// locate finds where the query top matched each of hits, a page it found,
+// and returns those hits with their term locations. Asking Bleve for
+// locations in the search itself makes it record where every term matched
+// in every hit: the positions of tens of thousands of hits of a broad
+// search, for one page of highlights. Instead top is run again with term
+// positions, jumping from hit to hit in index order: a searcher advanced to
+// a document that matches stops there, so this costs a page of documents,
+// not another search. (Phrases are the exception, see highlightQuery.) r is
+// a snapshot of the index; a hit it no longer has is shown without
+// highlights.
+func (ix *Index) locate(ctx context.Context, r bleveindex.IndexReader, top query.Query, hits search.DocumentMatchCollection) ([]*search.DocumentMatch, error) {
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	type target struct {
+		doc bleveindex.IndexInternalID
+		hit *search.DocumentMatch
+	}
+	targets := make([]target, 0, len(hits))
+	for _, h := range hits {
+		doc, err := r.InternalID(h.ID)
+		if err != nil {
+			return nil, fmt.Errorf("highlight talk %s: %w", h.ID, err)
+		}
+		if doc != nil { // nil: written or deleted meanwhile; shown unhighlighted
+			targets = append(targets, target{doc: doc, hit: h})
+		}
+	}
+	slices.SortFunc(targets, func(a, b target) int { return a.doc.Compare(b.doc) })
+
+	m := ix.bi.Mapping()
+	hq, phrases := highlightQuery(top, m)
+	searcher, err := hq.Searcher(ctx, r, m, search.SearcherOptions{IncludeTermVectors: true})
+	if err != nil {
+		return nil, fmt.Errorf("highlight: %w", err)
+	}
+	defer searcher.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+len(targets), 0)}
+	found := make([]*search.DocumentMatch, 0, len(targets))
+	for _, t := range targets {
+		dm, err := searcher.Advance(sctx, t.doc)
+		if err != nil {
+			return nil, fmt.Errorf("highlight talk %s: %w", t.hit.ID, err)
+		}
+		if dm == nil {
+			break
+		}
+		if !dm.IndexInternalID.Equals(t.doc) {
+			continue // changed since the search; shown without highlights
+		}
+		dm.Complete(nil) // gathers the term positions into Locations
+		// The searcher reuses its buffers as it moves on: the hit keeps
+		// a copy of where it matched.
+		t.hit.Locations = phrases.keep(copyLocations(dm.Locations))
+		found = append(found, t.hit)
+	}
+	return found, nil
+}
+
+// copyLocations deep-copies a hit's term locations.
+func copyLocations(m search.FieldTermLocationMap) search.FieldTermLocationMap {
+	out := make(search.FieldTermLocationMap, len(m))
+	for field, terms := range m {
+		tm := make(search.TermLocationMap, len(terms))
+		for term, locs := range terms {
+			cp := make(search.Locations, len(locs))
+			for i, l := range locs {
+				c := *l
+				c.ArrayPositions = slices.Clone(l.ArrayPositions)
+				cp[i] = &c
+			}
+			tm[term] = cp
+		}
+		out[field] = tm
+	}
+	return out
+}
+
+// cutFragments highlights each of hits (located by locate) in the text of
+// its talk among talks, and leaves a hit whose talk is missing without
+// highlights.
+func cutFragments(hits []*search.DocumentMatch, talks map[int64]*catalog.Talk) error {
+	highlighter, err := bleve.Config.Cache.HighlighterNamed(htmlhighlight.Name)
+	if err != nil {
+		return fmt.Errorf("highlight: %w", err)
+	}
+	for _, h := range hits {
+		id, err := strconv.ParseInt(h.ID, 10, 64)
+		if err != nil {
+			return fmt.Errorf("highlight: document id %q is not a talk id: %w", h.ID, err)
+		}
+		t, ok := talks[id]
+		if !ok || t == nil {
+			continue
+		}
+		doc := highlightDocument(t)
+		for _, field := range highlightFields() {
+			if locs := h.Locations[field]; len(locs) > 0 && fitsText(locs, doc, field) {
+				highlighter.BestFragmentsInField(h, doc, field, 1)
+			}
+		}
+	}
+	return nil
+}
+
+// fitsText reports whether every location falls on character boundaries of
+// the field's text in doc. The index may lag the database for an instant
+// after a talk's text changed; such a field is shown without highlights
+// rather than marked at offsets of the old text.
+func fitsText(terms search.TermLocationMap, doc *document.Document, field string) bool {
+	texts := map[uint64][]byte{}
+	doc.VisitFields(func(f bleveindex.Field) {
+		if f.Name() == field {
+			pos := uint64(0)
+			if ap := f.ArrayPositions(); len(ap) > 0 {
+				pos = ap[0]
+			}
+			texts[pos] = f.Value()
+		}
+	})
+	for _, locs := range terms {
+		for _, l := range locs {
+			pos := uint64(0)
+			if len(l.ArrayPositions) > 0 {
+				pos = l.ArrayPositions[0]
+			}
+			text, ok := texts[pos]
+			if !ok || l.Start > l.End || l.End > uint64(len(text)) ||
+				!boundary(text, l.Start) || !boundary(text, l.End) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// boundary reports whether offset i of text starts a character (or ends
+// the text).
+func boundary(text []byte, i uint64) bool {
+	return i == uint64(len(text)) || utf8.RuneStart(text[i])
+}
+
+// highlightQuery is the part of a compiled query whose matches are
+// highlighted: the required words and phrases. The hits are known to match
+// the rest, and the filters, exclusions and the proximity bonus would only
+// be advanced through for nothing.
+//
+// Its phrases are turned into their words, all required, and returned
+// apart so that keep can drop the words that stand outside the phrase. A
+// phrase searcher advanced to a talk that has the phrase in another field
+// (its abstract, say, not its title) walks on to the next talk that has it
+// in this one, checking the word positions of every talk with both words
+// on the way: for two common words that was 20 ms, twice the search.
+func highlightQuery(top query.Query, m mapping.IndexMapping) (query.Query, phraseMarks) {
+	if b, ok := top.(*query.BooleanQuery); ok && b.Must != nil {
+		top = b.Must
+	}
+	var ph phraseMarks
+	q := ph.unphrase(top, m)
+	if len(ph.phrases) > 0 {
+		ph.collectWords(top, m)
+	}
+	return q, ph
+}
+
+// phraseMarks are the phrases of a highlight query, by field, and the
+// words it also matches on their own there, which are marked wherever
+// they stand.
+type phraseMarks struct {
+	phrases map[string][][]phraseWord
+	words   map[string]map[string]bool
+}
+
+// phraseWord is a term of a phrase and its position after the phrase's
+// first term (more than one apart across a dropped stop word).
+type phraseWord struct {
+	term   string
+	offset uint64
+}
+
+// unphrase returns q with every phrase of a highlighted field replaced by
+// its words, all required, recording the phrase.
+func (ph *phraseMarks) unphrase(q query.Query, m mapping.IndexMapping) query.Query {
+	switch q := q.(type) {
+	case *query.ConjunctionQuery:
+		out := make([]query.Query, len(q.Conjuncts))
+		for i, c := range q.Conjuncts {
+			out[i] = ph.unphrase(c, m)
+		}
+		return query.NewConjunctionQuery(out)
+	case *query.DisjunctionQuery:
+		out := make([]query.Query, len(q.Disjuncts))
+		for i, d := range q.Disjuncts {
+			out[i] = ph.unphrase(d, m)
+		}
+		dq := query.NewDisjunctionQuery(out)
+		dq.SetMin(q.Min)
+		return dq
+	case *query.MatchPhraseQuery:
+		if !slices.Contains(highlightFields(), q.FieldVal) {
+			return q
+		}
+		tokens := analyzeWith(m, q.Analyzer, q.FieldVal, q.MatchPhrase)
+		if len(tokens) < 2 {
+			return q
+		}
+		var words []phraseWord
+		for _, t := range tokens {
+			words = append(words, phraseWord{term: string(t.Term), offset: uint64(t.Position - tokens[0].Position)})
+		}
+		if ph.phrases == nil {
+			ph.phrases = map[string][][]phraseWord{}
+		}
+		ph.phrases[q.FieldVal] = append(ph.phrases[q.FieldVal], words)
+		mq := query.NewMatchQuery(q.MatchPhrase)
+		mq.SetField(q.FieldVal)
+		mq.Analyzer = q.Analyzer
+		mq.SetOperator(query.MatchQueryOperatorAnd)
+		return mq
+	default:
+		return q
+	}
+}
+
+// collectWords records the terms q matches outside phrases in the fields
+// that have phrases.
+func (ph *phraseMarks) collectWords(q query.Query, m mapping.IndexMapping) {
+	add := func(field string, terms ...string) {
+		if _, ok := ph.phrases[field]; !ok {
+			return
+		}
+		if ph.words == nil {
+			ph.words = map[string]map[string]bool{}
+		}
+		if ph.words[field] == nil {
+			ph.words[field] = map[string]bool{}
+		}
+		for _, t := range terms {
+			ph.words[field][t] = true
+		}
+	}
+	switch q := q.(type) {
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			ph.collectWords(c, m)
+		}
+	case *query.DisjunctionQuery:
+		for _, d := range q.Disjuncts {
+			ph.collectWords(d, m)
+		}
+	case *query.MatchQuery:
+		if _, ok := ph.phrases[q.FieldVal]; ok {
+			add(q.FieldVal, tokenTerms(analyzeWith(m, q.Analyzer, q.FieldVal, q.Match))...)
+		}
+	case *query.TermQuery:
+		add(q.FieldVal, q.Term)
+	}
+}
+
+// analyzeWith analyses text with analyzer, or with field's own.
+func analyzeWith(m mapping.IndexMapping, analyzer, field, text string) analysis.TokenStream {
+	if analyzer == "" {
+		analyzer = m.AnalyzerNameForPath(field)
+	}
+	a := m.AnalyzerNamed(analyzer)
+	if a == nil {
+		return nil
+	}
+	return a.Analyze([]byte(text))
+}
+
+// keep returns the locations of a hit without the words of phrases that
+// do not stand in a phrase there (and are not matched on their own).
+func (ph phraseMarks) keep(locs search.FieldTermLocationMap) search.FieldTermLocationMap {
+	for field, phrases := range ph.phrases {
+		terms, ok := locs[field]
+		if !ok {
+			continue
+		}
+		type at struct {
+			term  string
+			array string
+			pos   uint64
+		}
+		arrayKey := func(l *search.Location) string { return fmt.Sprint([]uint64(l.ArrayPositions)) }
+		present := map[at]*search.Location{}
+		for term, ls := range terms {
+			for _, l := range ls {
+				present[at{term, arrayKey(l), l.Pos}] = l
+			}
+		}
+		kept := map[*search.Location]bool{}
+		for _, words := range phrases {
+			for _, start := range terms[words[0].term] {
+				var run []*search.Location
+				for _, w := range words {
+					l, ok := present[at{w.term, arrayKey(start), start.Pos + w.offset}]
+					if !ok {
+						run = nil
+						break
+					}
+					run = append(run, l)
+				}
+				for _, l := range run {
+					kept[l] = true
+				}
+			}
+		}
+		for term, ls := range terms {
+			if ph.words[field][term] {
+				continue
+			}
+			ls = slices.DeleteFunc(ls, func(l *search.Location) bool { return !kept[l] })
+			if len(ls) == 0 {
+				delete(terms, term)
+			} else {
+				terms[term] = ls
+			}
+		}
+		if len(terms) == 0 {
+			delete(locs, field)
+		}
+	}
+	return locs
+}
