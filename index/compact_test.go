@@ -21,8 +21,7 @@ func rootSegments(t *testing.T, ix *Index) uint64 {
 }
 
 // An index written in many batches ends up in one segment, and keeps
-// every talk. (The bench's 100k catalogs, of more segments than Bleve's
-// default merge task takes, used to end up in two.)
+// every talk.
 func TestCompactLeavesOneSegment(t *testing.T) {
 	ix, _ := openTemp(t)
 	ctx := context.Background()
