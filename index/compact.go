@@ -8,10 +8,11 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 )
 
-// Compact merges the index's segments into one. A bulk import leaves a
+// Compact merges the index's segments, ten at a time (Bleve's merge task),
+// so into one unless there were more than ten. A bulk import leaves a
 // dozen segments behind, and every search visits each of them (their term
-// dictionaries and doc values); one segment answers faster. Searches and
-// writes go on meanwhile.
+// dictionaries and doc values); fewer answer faster. Searches and writes
+// go on meanwhile.
 func (ix *Index) Compact(ctx context.Context) error {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

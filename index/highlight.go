@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	htmlhighlight "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
@@ -29,7 +27,7 @@ import (
 // not another search. (Phrases are the exception, see highlightQuery.) r is
 // a snapshot of the index; a hit it no longer has is shown without
 // highlights.
-func (ix *Index) locate(ctx context.Context, r bleveindex.IndexReader, top query.Query, hits search.DocumentMatchCollection) ([]*search.DocumentMatch, error) {
+func (ix *Index) locate(ctx context.Context, r bleveindex.IndexReader, top query.Query, hits search.DocumentMatchCollection) ([]located, error) {
 	if len(hits) == 0 {
 		return nil, nil
 	}
@@ -56,8 +54,12 @@ func (ix *Index) locate(ctx context.Context, r bleveindex.IndexReader, top query
 		return nil, fmt.Errorf("highlight: %w", err)
 	}
 	defer searcher.Close()
+	sums, err := r.DocValueReader([]string{fieldTextSum})
+	if err != nil {
+		return nil, fmt.Errorf("highlight: %w", err)
+	}
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+len(targets), 0)}
-	found := make([]*search.DocumentMatch, 0, len(targets))
+	found := make([]located, 0, len(targets))
 	for _, t := range targets {
 		dm, err := searcher.Advance(sctx, t.doc)
 		if err != nil {
@@ -73,9 +75,20 @@ func (ix *Index) locate(ctx context.Context, r bleveindex.IndexReader, top query
 		// The searcher reuses its buffers as it moves on: the hit keeps
 		// a copy of where it matched.
 		t.hit.Locations = phrases.keep(copyLocations(dm.Locations))
-		found = append(found, t.hit)
+		l := located{hit: t.hit}
+		if err := sums.VisitDocValues(dm.IndexInternalID, func(_ string, term []byte) { l.sum = string(term) }); err != nil {
+			return nil, fmt.Errorf("highlight talk %s: %w", t.hit.ID, err)
+		}
+		found = append(found, l)
 	}
 	return found, nil
+}
+
+// located is a hit with its term locations, and the checksum of the texts
+// they are offsets into (see highlightSum).
+type located struct {
+	hit *search.DocumentMatch
+	sum string
 }
 
 // copyLocations deep-copies a hit's term locations.
@@ -97,68 +110,31 @@ func copyLocations(m search.FieldTermLocationMap) search.FieldTermLocationMap {
 	return out
 }
 
-// cutFragments highlights each of hits (located by locate) in the text of
-// its talk among talks, and leaves a hit whose talk is missing without
-// highlights.
-func cutFragments(hits []*search.DocumentMatch, talks map[int64]*catalog.Talk) error {
+// cutFragments highlights each of hits (found by locate) in the text of
+// its talk among talks. A hit whose talk is missing, or changed since the
+// index saw it, is left without highlights.
+func cutFragments(hits []located, talks map[int64]*catalog.Talk) error {
 	highlighter, err := bleve.Config.Cache.HighlighterNamed(htmlhighlight.Name)
 	if err != nil {
 		return fmt.Errorf("highlight: %w", err)
 	}
-	for _, h := range hits {
-		id, err := strconv.ParseInt(h.ID, 10, 64)
+	for _, l := range hits {
+		id, err := strconv.ParseInt(l.hit.ID, 10, 64)
 		if err != nil {
-			return fmt.Errorf("highlight: document id %q is not a talk id: %w", h.ID, err)
+			return fmt.Errorf("highlight: document id %q is not a talk id: %w", l.hit.ID, err)
 		}
 		t, ok := talks[id]
-		if !ok || t == nil {
+		if !ok || t == nil || highlightSum(t) != l.sum {
 			continue
 		}
 		doc := highlightDocument(t)
 		for _, field := range highlightFields() {
-			if locs := h.Locations[field]; len(locs) > 0 && fitsText(locs, doc, field) {
-				highlighter.BestFragmentsInField(h, doc, field, 1)
+			if len(l.hit.Locations[field]) > 0 {
+				highlighter.BestFragmentsInField(l.hit, doc, field, 1)
 			}
 		}
 	}
 	return nil
-}
-
-// fitsText reports whether every location falls on character boundaries of
-// the field's text in doc. The index may lag the database for an instant
-// after a talk's text changed; such a field is shown without highlights
-// rather than marked at offsets of the old text.
-func fitsText(terms search.TermLocationMap, doc *document.Document, field string) bool {
-	texts := map[uint64][]byte{}
-	doc.VisitFields(func(f bleveindex.Field) {
-		if f.Name() == field {
-			pos := uint64(0)
-			if ap := f.ArrayPositions(); len(ap) > 0 {
-				pos = ap[0]
-			}
-			texts[pos] = f.Value()
-		}
-	})
-	for _, locs := range terms {
-		for _, l := range locs {
-			pos := uint64(0)
-			if len(l.ArrayPositions) > 0 {
-				pos = l.ArrayPositions[0]
-			}
-			text, ok := texts[pos]
-			if !ok || l.Start > l.End || l.End > uint64(len(text)) ||
-				!boundary(text, l.Start) || !boundary(text, l.End) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// boundary reports whether offset i of text starts a character (or ends
-// the text).
-func boundary(text []byte, i uint64) bool {
-	return i == uint64(len(text)) || utf8.RuneStart(text[i])
 }
 
 // highlightQuery is the part of a compiled query whose matches are
@@ -292,30 +268,43 @@ func analyzeWith(m mapping.IndexMapping, analyzer, field, text string) analysis.
 
 // keep returns the locations of a hit without the words of phrases that
 // do not stand in a phrase there (and are not matched on their own).
+// Talks have arrays one level deep (speakers), so a location's place is its
+// first array position.
 func (ph phraseMarks) keep(locs search.FieldTermLocationMap) search.FieldTermLocationMap {
+	type place struct {
+		term  string
+		array uint64
+		pos   uint64
+	}
+	placeOf := func(term string, l *search.Location) place {
+		p := place{term: term, pos: l.Pos}
+		if len(l.ArrayPositions) > 0 {
+			p.array = l.ArrayPositions[0]
+		}
+		return p
+	}
 	for field, phrases := range ph.phrases {
 		terms, ok := locs[field]
 		if !ok {
 			continue
 		}
-		type at struct {
-			term  string
-			array string
-			pos   uint64
-		}
-		arrayKey := func(l *search.Location) string { return fmt.Sprint([]uint64(l.ArrayPositions)) }
-		present := map[at]*search.Location{}
+		present := map[place]*search.Location{}
 		for term, ls := range terms {
 			for _, l := range ls {
-				present[at{term, arrayKey(l), l.Pos}] = l
+				present[placeOf(term, l)] = l
 			}
 		}
+		inPhrase := map[string]bool{}
 		kept := map[*search.Location]bool{}
 		for _, words := range phrases {
-			for _, start := range terms[words[0].term] {
+			for _, w := range words {
+				inPhrase[w.term] = true
+			}
+			for _, first := range terms[words[0].term] {
+				start := placeOf(words[0].term, first)
 				var run []*search.Location
 				for _, w := range words {
-					l, ok := present[at{w.term, arrayKey(start), start.Pos + w.offset}]
+					l, ok := present[place{term: w.term, array: start.array, pos: start.pos + w.offset}]
 					if !ok {
 						run = nil
 						break
@@ -328,7 +317,7 @@ func (ph phraseMarks) keep(locs search.FieldTermLocationMap) search.FieldTermLoc
 			}
 		}
 		for term, ls := range terms {
-			if ph.words[field][term] {
+			if !inPhrase[term] || ph.words[field][term] {
 				continue
 			}
 			ls = slices.DeleteFunc(ls, func(l *search.Location) bool { return !kept[l] })

@@ -5,6 +5,8 @@
 package index
 
 import (
+	"fmt"
+	"hash/fnv"
 	"strconv"
 	"strings"
 
@@ -97,6 +99,10 @@ const (
 	// terms per hit, then splitting them by prefix, took a third less time
 	// than six facets over six fields (17 against 26 ms over 21k talks).
 	fieldFacet = "facet"
+	// fieldTextSum is a checksum of the highlighted texts as indexed (see
+	// highlightSum): highlights are cut from the talk as the database
+	// holds it now, which may differ for a moment from what the index saw.
+	fieldTextSum = "text_sum"
 )
 
 // startLayout renders fieldStart: fixed width and UTC, so that string order
@@ -138,26 +144,43 @@ func highlightFields() []string {
 	return []string{fieldTitle, fieldSpeakers, fieldAbstract, fieldNote}
 }
 
+// eachHighlighted calls visit with every highlighted field of t as
+// newTalkDocument indexes it: its name, array positions and text.
+func eachHighlighted(t *catalog.Talk, visit func(field string, arrayPositions []uint64, text string)) {
+	visit(fieldTitle, nil, cleanUTF8(t.Title))
+	if t.Abstract != "" {
+		visit(fieldAbstract, nil, cleanUTF8(t.Abstract))
+	}
+	if t.Note != "" {
+		visit(fieldNote, nil, cleanUTF8(t.Note))
+	}
+	for i, name := range nonEmpty(t.SpeakerNames()) {
+		visit(fieldSpeakers, []uint64{uint64(i)}, cleanUTF8(name))
+	}
+}
+
 // highlightDocument holds a talk's highlighted fields as newTalkDocument
 // indexes them, value for value and array position for array position:
 // the highlighter cuts fragments out of these texts at the byte offsets
 // the index recorded for them.
 func highlightDocument(t *catalog.Talk) *document.Document {
 	doc := document.NewDocument(docID(t.ID))
-	add := func(field, text string, arrayPositions []uint64) {
+	eachHighlighted(t, func(field string, arrayPositions []uint64, text string) {
 		doc.AddField(document.NewTextField(field, arrayPositions, []byte(text)))
-	}
-	add(fieldTitle, cleanUTF8(t.Title), nil)
-	if t.Abstract != "" {
-		add(fieldAbstract, cleanUTF8(t.Abstract), nil)
-	}
-	if t.Note != "" {
-		add(fieldNote, cleanUTF8(t.Note), nil)
-	}
-	for i, name := range nonEmpty(t.SpeakerNames()) {
-		add(fieldSpeakers, cleanUTF8(name), []uint64{uint64(i)})
-	}
+	})
 	return doc
+}
+
+// highlightSum is a checksum of t's highlighted texts. A talk whose sum
+// differs from the one indexed has changed since: its highlights would
+// mark the offsets of other words.
+func highlightSum(t *catalog.Talk) string {
+	h := fnv.New64a()
+	eachHighlighted(t, func(field string, arrayPositions []uint64, text string) {
+		fmt.Fprintf(h, "%s\x00%v\x00%d\x00", field, arrayPositions, len(text))
+		h.Write([]byte(text))
+	})
+	return strconv.FormatUint(h.Sum64(), 36)
 }
 
 // newMapping builds the explicit mapping. The default mapping is disabled and
@@ -218,7 +241,7 @@ func talkMapping(prose string) *mapping.DocumentMapping {
 	for _, name := range []string{fieldSeries, fieldEvent, fieldSpeaker, fieldTag, fieldMyTag, fieldWatch, fieldWatchedAt, fieldLang} {
 		talk.AddFieldMappingsAt(name, keywordField(false))
 	}
-	for _, name := range []string{fieldRating, fieldStart, fieldAdded, fieldFacet} {
+	for _, name := range []string{fieldRating, fieldStart, fieldAdded, fieldFacet, fieldTextSum} {
 		talk.AddFieldMappingsAt(name, keywordField(true))
 	}
 	talk.AddFieldMappingsAt(fieldYearNum, numericField())
@@ -315,6 +338,7 @@ func newTalkDocument(t *catalog.Talk) talkDocument {
 		fieldWatched:    t.Watched,
 		fieldHasVideo:   t.HasLink(catalog.LinkVideo),
 		fieldHasSlides:  t.HasLink(catalog.LinkSlides),
+		fieldTextSum:    highlightSum(t),
 	}
 	if t.Abstract != "" {
 		d[fieldAbstract] = cleanUTF8(t.Abstract)
@@ -392,9 +416,12 @@ func filterValues(values []string) []string {
 	return out
 }
 
-// cleanUTF8 replaces invalid UTF-8, which the highlighter would otherwise
-// give up on or pass through into HTML fragments.
-func cleanUTF8(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+// cleanUTF8 replaces invalid UTF-8, and the replacement character itself,
+// by "?": Bleve's fragmenter gives up on a field with either, and would
+// pass invalid bytes into HTML fragments.
+func cleanUTF8(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "?"), "\uFFFD", "?")
+}
 
 func cleanAll(ss []string) []string {
 	out := make([]string, len(ss))

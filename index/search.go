@@ -25,9 +25,10 @@ const (
 )
 
 // Search runs an already normalised request (req.Normalize was called) and
-// returns hit ids, scores and highlights (Talk is left nil for the caller to
-// hydrate), the total, every facet of catalog.FacetNames and, when few talks
-// match, a "did you mean" rewrite of the query that matches more.
+// returns hit ids and scores (Talk is left nil for the caller to hydrate;
+// SearchLoading also highlights them), the total, every facet of
+// catalog.FacetNames and, when few talks match, a "did you mean" rewrite of
+// the query that matches more.
 func (ix *Index) Search(ctx context.Context, req catalog.SearchRequest) (*catalog.SearchResult, error) {
 	return ix.SearchLoading(ctx, req, nil)
 }
@@ -141,42 +142,38 @@ func (ix *Index) SearchLoading(ctx context.Context, req catalog.SearchRequest, l
 		}
 		out.Hits = append(out.Hits, catalog.SearchHit{ID: id, Score: h.Score})
 	}
+	var (
+		loaded chan struct{}
+		talks  map[int64]*catalog.Talk
+		lerr   error
+		marks  []located
+	)
 	if load != nil {
-		var (
-			loaded = make(chan struct{})
-			talks  map[int64]*catalog.Talk
-			lerr   error
-		)
+		loaded = make(chan struct{})
+		loadCtx, cancelLoad := context.WithCancel(ctx)
 		ids := pageIDs(out.Hits)
 		go func() {
 			defer close(loaded)
-			talks, lerr = load(ctx, ids)
+			talks, lerr = load(loadCtx, ids)
 		}()
 		// Whatever happens below, load has returned before this does: it
-		// writes into its caller's variables.
+		// writes into its caller's variables. A search that fails stops it.
 		defer func() {
+			if err != nil {
+				cancelLoad()
+			}
 			<-loaded
+			cancelLoad()
 			if lerr != nil && err == nil {
 				result, err = nil, lerr
 			}
 		}()
-		var matched []*search.DocumentMatch
 		for _, g := range res.highlights {
 			found, err := ix.locate(ctx, reader, g.query, g.hits)
 			if err != nil {
 				return nil, err
 			}
-			matched = append(matched, found...)
-		}
-		if len(matched) > 0 {
-			if <-loaded; lerr == nil {
-				if err := cutFragments(matched, talks); err != nil {
-					return nil, err
-				}
-			}
-			for i, h := range res.Hits {
-				out.Hits[i].Highlights = marked(h.Fragments)
-			}
+			marks = append(marks, found...)
 		}
 	}
 	if !cached {
@@ -194,6 +191,20 @@ func (ix *Index) SearchLoading(ctx context.Context, req catalog.SearchRequest, l
 			return nil, err
 		}
 		out.DidYouMean = suggestion
+	}
+	if load != nil {
+		// The highlights are cut from the page's talks as loaded.
+		if <-loaded; lerr != nil {
+			return nil, lerr
+		}
+		if len(marks) > 0 {
+			if err := cutFragments(marks, talks); err != nil {
+				return nil, err
+			}
+			for i, h := range res.Hits {
+				out.Hits[i].Highlights = marked(h.Fragments)
+			}
+		}
 	}
 	if pageKey != "" {
 		ix.browsing.put(pageKey, browseGen, out)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/talkdex/talkdex/internal/app"
@@ -215,6 +216,8 @@ func sampleTalks(ctx context.Context, b *Built) ([]*catalog.Talk, error) {
 func compareSearch(ctx context.Context, b *Built, queries []MixedQuery) (SearchComparison, error) {
 	var cmp SearchComparison
 	warm := min(warmups, len(queries))
+	// Each engine starts without the other's garbage to collect.
+	runtime.GC()
 	ours := make([]time.Duration, len(queries))
 	for i, q := range queries {
 		started := time.Now()
@@ -227,6 +230,7 @@ func compareSearch(ctx context.Context, b *Built, queries []MixedQuery) (SearchC
 			cmp.TalkdexEmpty++
 		}
 	}
+	runtime.GC()
 	theirs := make([]time.Duration, len(queries))
 	for i, q := range queries {
 		started := time.Now()
