@@ -449,43 +449,80 @@ func synonymWeight(entry string) float64 {
 func (c *compiler) match(targets []textTarget, text string, phrase bool, boost float64) query.Query {
 	var alts []query.Query
 	for _, t := range targets {
-		for _, analyzer := range c.analyzersFor(t, text) {
+		analyses := c.analysesFor(t, text)
+		most := 0
+		for _, a := range analyses {
+			most = max(most, a.tokens)
+		}
+		for _, a := range analyses {
 			// A phrase that an analysis leaves one word of is that word:
 			// matched as a phrase it would read the positions of every
 			// talk that has it.
-			asPhrase := phrase && len(c.analyze(analyzer, text)) >= 2
-			alts = append(alts, matchText(t.field, analyzer, text, asPhrase, t.boost*boost))
+			asPhrase := phrase && a.tokens >= 2
+			q := matchText(t.field, a.analyzer, text, asPhrase, t.boost*boost)
+			if phrase && !asPhrase && most >= 2 {
+				// The word is left because the language drops the
+				// others ("los" of "los angeles" in Spanish). That is
+				// the phrase only in the talks of that language; in the
+				// others "angeles" alone is not "los angeles".
+				q = query.NewConjunctionQuery([]query.Query{q, languageFilter(a.languages)})
+			}
+			alts = append(alts, q)
 		}
 	}
 	return orQuery(alts)
 }
 
-// analyzersFor returns the analyzers to match text in t with: for prose,
-// one analyzer per distinct token sequence the languages make of text
-// (most words come out the same in several); else the field's own. Those
-// that keep nothing of text are left out.
-func (c *compiler) analyzersFor(t textTarget, text string) []string {
+// wordAnalysis is one way the languages analyse a text: the analyzer, the
+// languages that analyse it alike, and how many words they keep.
+type wordAnalysis struct {
+	analyzer  string
+	languages []string
+	tokens    int
+}
+
+// analysesFor returns the analyses to match text in t with: for prose,
+// one per distinct token sequence the languages make of text (most words
+// come out the same in several); else the field's own, for every
+// language. Those that keep nothing of text are left out.
+func (c *compiler) analysesFor(t textTarget, text string) []wordAnalysis {
 	if !t.prose {
 		name := c.m.AnalyzerNameForPath(t.field)
-		if len(c.analyze(name, text)) == 0 {
+		n := len(c.analyze(name, text))
+		if n == 0 {
 			return nil
 		}
-		return []string{name}
+		return []wordAnalysis{{analyzer: name, tokens: n}}
 	}
-	var names []string
-	seen := map[string]bool{}
+	var out []wordAnalysis
+	index := map[string]int{}
 	for _, l := range languages() {
 		tokens := c.analyze(l.analyzer, text)
 		if len(tokens) == 0 {
 			continue
 		}
 		key := strings.Join(tokens, "\x00")
-		if !seen[key] {
-			seen[key] = true
-			names = append(names, l.analyzer)
+		if i, ok := index[key]; ok {
+			out[i].languages = append(out[i].languages, l.code)
+			continue
 		}
+		index[key] = len(out)
+		out = append(out, wordAnalysis{analyzer: l.analyzer, languages: []string{l.code}, tokens: len(tokens)})
 	}
-	return names
+	return out
+}
+
+// languageFilter matches the talks analysed in one of codes, scoring
+// nothing.
+func languageFilter(codes []string) query.Query {
+	alts := make([]query.Query, len(codes))
+	for i, code := range codes {
+		tq := query.NewTermQuery(code)
+		tq.SetField(fieldLang)
+		tq.SetBoost(0)
+		alts[i] = tq
+	}
+	return orQuery(alts)
 }
 
 // droppingLanguages lists the languages whose analysis of the prose
@@ -562,13 +599,13 @@ func (c *compiler) proximity(clauses []clause) query.Query {
 		if t.field != fieldTitle && (t.field != fieldAbstract || !abstracts) {
 			continue
 		}
-		for _, analyzer := range c.analyzersFor(t, text) {
+		for _, a := range c.analysesFor(t, text) {
 			// A language that keeps one word of them ("python with" in
 			// English) has no proximity to reward, and its one-word
 			// phrase would read the positions of every talk with the
 			// word: most of the time of a broad search.
-			if len(c.analyze(analyzer, text)) >= 2 {
-				alts = append(alts, matchText(t.field, analyzer, text, true, t.boost*phraseBoost))
+			if a.tokens >= 2 {
+				alts = append(alts, matchText(t.field, a.analyzer, text, true, t.boost*phraseBoost))
 			}
 		}
 	}

@@ -543,3 +543,28 @@ func TestFiltersIgnoreCase(t *testing.T) {
 		t.Errorf("series facet lost its case: %+v", got)
 	}
 }
+
+// A quoted phrase of which a language drops all but one word ("los" is a
+// Spanish stop word) still means the phrase: the lone word matches only in
+// the talks of that language.
+func TestPhraseWithAnotherLanguagesStopWord(t *testing.T) {
+	ix := loadTalks(t, []*catalog.Talk{
+		{ID: 1, Series: "NANOG", Event: "NANOG 90", Title: "Angeles alone in the datacenter"},
+		{ID: 2, Series: "ESNOG", Event: "ESNOG 30", Title: "Interconexión en Los Angeles", Language: "es"},
+		{ID: 3, Series: "NANOG", Event: "NANOG 91", Title: "Peering in Los Angeles"},
+		{ID: 4, Series: "DENOG", Event: "DENOG15", Title: "Die harte Wahrheit über Glasfaser", Language: "de"},
+		{ID: 5, Series: "NANOG", Event: "NANOG 92", Title: "Hard lessons from fiber cuts"},
+	})
+	for _, tt := range []struct {
+		query string
+		want  []int64
+	}{
+		{`"los angeles"`, []int64{2, 3}},
+		{`"die harte"`, []int64{4}},
+	} {
+		res := runSearch(t, ix, catalog.SearchRequest{Query: tt.query, PerPage: 20})
+		if got := sortedIDs(res); !slices.Equal(got, tt.want) {
+			t.Errorf("%s found %v, want %v", tt.query, got, tt.want)
+		}
+	}
+}
