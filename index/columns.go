@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,6 +63,9 @@ type segmentColumns struct {
 	facetStarts []uint32
 	facetValues []uint32
 	keys        [numKeys][]float64
+	// sums are the checksums of the talks' highlighted texts (fieldTextSum),
+	// which every highlighted hit is checked against.
+	sums []uint64
 }
 
 func newColumns() *columns {
@@ -119,6 +123,20 @@ func (cs *columns) view(snap *scorch.IndexSnapshot) snapshotView {
 	return v
 }
 
+// textSum returns the checksum of the highlighted texts of the document
+// with global number doc, if its segment's columns are ready.
+func (v snapshotView) textSum(doc uint64) (uint64, bool) {
+	i := sort.Search(len(v.offsets), func(i int) bool { return v.offsets[i] > doc }) - 1
+	if i < 0 || v.cols[i] == nil {
+		return 0, false
+	}
+	local := doc - v.offsets[i]
+	if local >= uint64(len(v.cols[i].sums)) {
+		return 0, false
+	}
+	return v.cols[i].sums[local], true
+}
+
 // ready reports whether every segment of snap has its columns, starting
 // to read those that have not.
 func (cs *columns) ready(snap *scorch.IndexSnapshot) bool { return !cs.view(snap).missing }
@@ -148,7 +166,7 @@ func (cs *columns) build(seg segment.Segment) (*segmentColumns, error) {
 		return nil, fmt.Errorf("read columns: a %T segment has no doc values", seg)
 	}
 	docs := seg.Count()
-	col := &segmentColumns{facetStarts: make([]uint32, docs+1)}
+	col := &segmentColumns{facetStarts: make([]uint32, docs+1), sums: make([]uint64, docs)}
 	for k := range col.keys {
 		col.keys[k] = make([]float64, docs)
 	}
@@ -156,13 +174,17 @@ func (cs *columns) build(seg segment.Segment) (*segmentColumns, error) {
 	var localTerms []string
 	var values []uint32
 	var state segment.DocVisitState
-	fields := columnFields()
+	fields := append(columnFields(), fieldTextSum)
 	for d := range docs {
 		for k := range col.keys {
 			col.keys[k][d] = math.NaN()
 		}
 		var err error
 		state, err = dv.VisitDocValues(d, fields, func(field string, term []byte) {
+			if field == fieldTextSum {
+				col.sums[d], _ = parseTextSum(term)
+				return
+			}
 			if field != fieldFacet {
 				if k := keyOf(field); k >= 0 {
 					col.keys[k][d] = keyValue(term)

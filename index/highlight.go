@@ -8,6 +8,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	htmlhighlight "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
@@ -54,10 +55,13 @@ func (ix *Index) locate(ctx context.Context, r bleveindex.IndexReader, top query
 		return nil, fmt.Errorf("highlight: %w", err)
 	}
 	defer searcher.Close()
-	sums, err := r.DocValueReader([]string{fieldTextSum})
-	if err != nil {
-		return nil, fmt.Errorf("highlight: %w", err)
+	// The checksums come from the columns, read once per segment; a
+	// segment's doc values would be decompressed for each hit.
+	var view snapshotView
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		view = ix.columns.view(snap)
 	}
+	var sums bleveindex.DocValueReader
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+len(targets), 0)}
 	found := make([]located, 0, len(targets))
 	for _, t := range targets {
@@ -76,8 +80,17 @@ func (ix *Index) locate(ctx context.Context, r bleveindex.IndexReader, top query
 		// a copy of where it matched.
 		t.hit.Locations = phrases.keep(copyLocations(dm.Locations))
 		l := located{hit: t.hit}
-		if err := sums.VisitDocValues(dm.IndexInternalID, func(_ string, term []byte) { l.sum = string(term) }); err != nil {
-			return nil, fmt.Errorf("highlight talk %s: %w", t.hit.ID, err)
+		var ok bool
+		if l.sum, ok = view.textSum(dm.IndexInternalID.Value()); !ok {
+			if sums == nil {
+				if sums, err = r.DocValueReader([]string{fieldTextSum}); err != nil {
+					return nil, fmt.Errorf("highlight: %w", err)
+				}
+			}
+			err := sums.VisitDocValues(dm.IndexInternalID, func(_ string, term []byte) { l.sum, _ = parseTextSum(term) })
+			if err != nil {
+				return nil, fmt.Errorf("highlight talk %s: %w", t.hit.ID, err)
+			}
 		}
 		found = append(found, l)
 	}
@@ -88,7 +101,7 @@ func (ix *Index) locate(ctx context.Context, r bleveindex.IndexReader, top query
 // they are offsets into (see highlightSum).
 type located struct {
 	hit *search.DocumentMatch
-	sum string
+	sum uint64
 }
 
 // copyLocations deep-copies a hit's term locations.

@@ -171,17 +171,22 @@ func highlightDocument(t *catalog.Talk) *document.Document {
 	return doc
 }
 
-// highlightSum is a checksum of t's highlighted texts. A talk whose sum
-// differs from the one indexed has changed since: its highlights would
-// mark the offsets of other words.
-func highlightSum(t *catalog.Talk) string {
+// highlightSum is a checksum of t's highlighted texts, as indexed in
+// fieldTextSum. A talk whose sum differs from the one indexed has changed
+// since: its highlights would mark the offsets of other words.
+func highlightSum(t *catalog.Talk) uint64 {
 	h := fnv.New64a()
 	eachHighlighted(t, func(field string, arrayPositions []uint64, text string) {
 		fmt.Fprintf(h, "%s\x00%v\x00%d\x00", field, arrayPositions, len(text))
 		h.Write([]byte(text))
 	})
-	return strconv.FormatUint(h.Sum64(), 36)
+	return h.Sum64()
 }
+
+// formatTextSum and parseTextSum convert a checksum to and from its term.
+func formatTextSum(sum uint64) string { return strconv.FormatUint(sum, 36) }
+
+func parseTextSum(term []byte) (uint64, error) { return strconv.ParseUint(string(term), 36, 64) }
 
 // newMapping builds the explicit mapping. The default mapping is disabled and
 // the talk mappings are static, so nothing gets indexed by accident. There
@@ -338,7 +343,7 @@ func newTalkDocument(t *catalog.Talk) talkDocument {
 		fieldWatched:    t.Watched,
 		fieldHasVideo:   t.HasLink(catalog.LinkVideo),
 		fieldHasSlides:  t.HasLink(catalog.LinkSlides),
-		fieldTextSum:    highlightSum(t),
+		fieldTextSum:    formatTextSum(highlightSum(t)),
 	}
 	if t.Abstract != "" {
 		d[fieldAbstract] = cleanUTF8(t.Abstract)
