@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -132,7 +131,7 @@ func (cs *columns) collecting(ctx context.Context, wants hitWants, found func(*h
 
 // add takes the hit with global document number doc.
 func (c *hitCollector) add(doc uint64, score float64) {
-	i := sort.Search(len(c.view.offsets), func(i int) bool { return c.view.offsets[i] > doc }) - 1
+	i, local := c.view.segmentOf(doc)
 	if i < 0 {
 		return
 	}
@@ -141,7 +140,6 @@ func (c *hitCollector) add(doc uint64, score float64) {
 		c.addFromDocValues(doc, score)
 		return
 	}
-	local := doc - c.view.offsets[i]
 	if local+1 >= uint64(len(col.facetStarts)) {
 		return
 	}

@@ -123,15 +123,22 @@ func (cs *columns) view(snap *scorch.IndexSnapshot) snapshotView {
 	return v
 }
 
+// segmentOf returns the segment of the document with global number doc:
+// its index among the view's segments and the document's number within it,
+// or -1 when doc is beyond them.
+func (v snapshotView) segmentOf(doc uint64) (seg int, local uint64) {
+	i := sort.Search(len(v.offsets), func(i int) bool { return v.offsets[i] > doc }) - 1
+	if i < 0 {
+		return -1, 0
+	}
+	return i, doc - v.offsets[i]
+}
+
 // textSum returns the checksum of the highlighted texts of the document
 // with global number doc, if its segment's columns are ready.
 func (v snapshotView) textSum(doc uint64) (uint64, bool) {
-	i := sort.Search(len(v.offsets), func(i int) bool { return v.offsets[i] > doc }) - 1
-	if i < 0 || v.cols[i] == nil {
-		return 0, false
-	}
-	local := doc - v.offsets[i]
-	if local >= uint64(len(v.cols[i].sums)) {
+	i, local := v.segmentOf(doc)
+	if i < 0 || v.cols[i] == nil || local >= uint64(len(v.cols[i].sums)) {
 		return 0, false
 	}
 	return v.cols[i].sums[local], true

@@ -56,15 +56,7 @@ func TestFacetCountsAcrossSegmentsAndWrites(t *testing.T) {
 	ctx := context.Background()
 	ix, _ := openTemp(t)
 	talks := newTalkGen().talks(3000)
-	for start := 0; start < len(talks); start += 250 {
-		if err := ix.Apply(ctx, talks[start:start+250], nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	live := map[int64]*catalog.Talk{}
-	for _, tk := range talks {
-		live[tk.ID] = tk
-	}
+	live := applyInBatches(t, ix, talks, 250)
 	// Replace every tenth talk with a talk of another series and speaker,
 	// and delete every seventh.
 	var changed []*catalog.Talk
@@ -252,21 +244,12 @@ func TestSearchesWithoutTextShareResultsUntilAWrite(t *testing.T) {
 // "oldest". Without text every score is equal, so the order is exact;
 // with text only the key order is checked.
 func TestSortsByColumns(t *testing.T) {
-	ctx := context.Background()
 	ix, _ := openTemp(t)
 	talks := newTalkGen().talks(1500)
 	for i, tk := range talks {
 		tk.Added = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i%400) * time.Hour)
 	}
-	for start := 0; start < len(talks); start += 300 {
-		if err := ix.Apply(ctx, talks[start:start+300], nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	byID := map[int64]*catalog.Talk{}
-	for _, tk := range talks {
-		byID[tk.ID] = tk
-	}
+	byID := applyInBatches(t, ix, talks, 300)
 	// key returns a talk's sort key and whether it has one.
 	key := func(sort string, tk *catalog.Talk) (int64, bool) {
 		switch sort {
@@ -422,4 +405,20 @@ func TestSearchesWhileWriting(t *testing.T) {
 	if err := <-writeErr; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// applyInBatches indexes talks in batches of size, each a segment of its
+// own until Bleve merges them, and returns them by id.
+func applyInBatches(t *testing.T, ix *Index, talks []*catalog.Talk, size int) map[int64]*catalog.Talk {
+	t.Helper()
+	byID := map[int64]*catalog.Talk{}
+	for start := 0; start < len(talks); start += size {
+		if err := ix.Apply(context.Background(), talks[start:min(start+size, len(talks))], nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tk := range talks {
+		byID[tk.ID] = tk
+	}
+	return byID
 }

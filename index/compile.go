@@ -291,10 +291,7 @@ func (c *compiler) compileClause(cl clause, last bool) query.Query {
 	if !cl.Exclude {
 		for _, code := range dropping {
 			// Scored as nothing: passing the clause is not matching it.
-			tq := query.NewTermQuery(code)
-			tq.SetField(fieldLang)
-			tq.SetBoost(0)
-			alts = append(alts, tq)
+			alts = append(alts, languageTerm(code))
 		}
 	}
 	if isEntry {
@@ -517,12 +514,18 @@ func (c *compiler) analysesFor(t textTarget, text string) []wordAnalysis {
 func languageFilter(codes []string) query.Query {
 	alts := make([]query.Query, len(codes))
 	for i, code := range codes {
-		tq := query.NewTermQuery(code)
-		tq.SetField(fieldLang)
-		tq.SetBoost(0)
-		alts[i] = tq
+		alts[i] = languageTerm(code)
 	}
 	return orQuery(alts)
+}
+
+// languageTerm matches the talks analysed in the language code, scoring
+// nothing.
+func languageTerm(code string) query.Query {
+	tq := query.NewTermQuery(code)
+	tq.SetField(fieldLang)
+	tq.SetBoost(0)
+	return tq
 }
 
 // droppingLanguages lists the languages whose analysis of the prose
