@@ -90,6 +90,9 @@ type compiler struct {
 	// short, or another form of the talk's word, and one plain word of
 	// three or more may be missing.
 	loose bool
+	// keys records what each leaf query matches, so that a search can
+	// walk a leaf that several alternatives repeat once (see shareLeaves).
+	keys leafKeys
 }
 
 // compile turns clauses into a boolean query: every positive clause (or
@@ -457,6 +460,7 @@ func (c *compiler) match(targets []textTarget, text string, phrase bool, boost f
 			// talk that has it.
 			asPhrase := phrase && a.tokens >= 2
 			q := matchText(t.field, a.analyzer, text, asPhrase, t.boost*boost)
+			c.keyLeaf(q, t.field, a, text, asPhrase)
 			if phrase && !asPhrase && most >= 2 {
 				// The word is left because the language drops the
 				// others ("los" of "los angeles" in Spanish). That is
@@ -470,11 +474,27 @@ func (c *compiler) match(targets []textTarget, text string, phrase bool, boost f
 	return orQuery(alts)
 }
 
+// keyLeaf records what a leaf built by matchText matches: a word's terms
+// in the field, or a phrase as the analyzer reads it (the positions of
+// its words, across dropped stop words, count too).
+func (c *compiler) keyLeaf(q query.Query, field string, a wordAnalysis, text string, phrase bool) {
+	if c.keys == nil {
+		c.keys = leafKeys{}
+	}
+	if phrase {
+		c.keys[q] = "phrase\x00" + field + "\x00" + a.analyzer + "\x00" + text
+		return
+	}
+	c.keys[q] = "terms\x00" + field + "\x00" + a.terms
+}
+
 // wordAnalysis is one way the languages analyse a text: the analyzer, the
-// languages that analyse it alike, and how many words they keep.
+// languages that analyse it alike, and the words they keep (joined by
+// NUL) and how many.
 type wordAnalysis struct {
 	analyzer  string
 	languages []string
+	terms     string
 	tokens    int
 }
 
@@ -485,11 +505,11 @@ type wordAnalysis struct {
 func (c *compiler) analysesFor(t textTarget, text string) []wordAnalysis {
 	if !t.prose {
 		name := c.m.AnalyzerNameForPath(t.field)
-		n := len(c.analyze(name, text))
-		if n == 0 {
+		tokens := c.analyze(name, text)
+		if len(tokens) == 0 {
 			return nil
 		}
-		return []wordAnalysis{{analyzer: name, tokens: n}}
+		return []wordAnalysis{{analyzer: name, terms: strings.Join(tokens, "\x00"), tokens: len(tokens)}}
 	}
 	var out []wordAnalysis
 	index := map[string]int{}
@@ -504,7 +524,7 @@ func (c *compiler) analysesFor(t textTarget, text string) []wordAnalysis {
 			continue
 		}
 		index[key] = len(out)
-		out = append(out, wordAnalysis{analyzer: l.analyzer, languages: []string{l.code}, tokens: len(tokens)})
+		out = append(out, wordAnalysis{analyzer: l.analyzer, languages: []string{l.code}, terms: key, tokens: len(tokens)})
 	}
 	return out
 }

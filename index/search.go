@@ -101,7 +101,7 @@ func (ix *Index) SearchLoading(ctx context.Context, req catalog.SearchRequest, l
 		}
 	}
 	facets, cached := ix.facets.get(key)
-	res, err := ix.run(ctx, top, req.Sort, perPage, page, hasText, !cached)
+	res, err := ix.run(ctx, top, comp.keys, req.Sort, perPage, page, hasText, !cached)
 	if err != nil {
 		return nil, fmt.Errorf("search index for %q: %w", req.Query, err)
 	}
@@ -115,7 +115,7 @@ func (ix *Index) SearchLoading(ctx context.Context, req catalog.SearchRequest, l
 		loose.loose = true
 		second, _ := loose.compile(clauses)
 		restrict(second, filter)
-		found, err := ix.closeMatches(ctx, closeSearch{exact: top, loose: second, sort: req.Sort, perPage: perPage, page: page, hasText: hasText}, res)
+		found, err := ix.closeMatches(ctx, closeSearch{exact: top, loose: second, keys: loose.keys, sort: req.Sort, perPage: perPage, page: page, hasText: hasText}, res)
 		if err != nil {
 			return nil, fmt.Errorf("search index for close matches of %q: %w", req.Query, err)
 		}
@@ -223,6 +223,7 @@ const maxLooseClauses = 8
 // the page asked for.
 type closeSearch struct {
 	exact, loose  query.Query
+	keys          leafKeys // of both
 	sort          string
 	perPage, page int
 	hasText       bool
@@ -234,7 +235,7 @@ type closeSearch struct {
 // typed stay first: a close match never outranks an exact one.
 func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *runResult) (*runResult, error) {
 	if cs.sort != catalog.SortRelevance || asTyped.Total == 0 {
-		found, err := ix.run(ctx, cs.loose, cs.sort, cs.perPage, cs.page, cs.hasText, true)
+		found, err := ix.run(ctx, cs.loose, cs.keys, cs.sort, cs.perPage, cs.page, cs.hasText, true)
 		if err != nil || found.Total <= asTyped.Total {
 			return nil, err
 		}
@@ -242,13 +243,13 @@ func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *runR
 	}
 	// The page is cut from the exact hits followed by the close ones, so
 	// the close ones are read from the start.
-	found, err := ix.run(ctx, cs.loose, cs.sort, cs.page*cs.perPage+int(asTyped.Total), 1, cs.hasText, true)
+	found, err := ix.run(ctx, cs.loose, cs.keys, cs.sort, cs.page*cs.perPage+int(asTyped.Total), 1, cs.hasText, true)
 	if err != nil || found.Total <= asTyped.Total {
 		return nil, err
 	}
 	exact := asTyped.Hits
 	if cs.page > 1 {
-		first, err := ix.run(ctx, cs.exact, cs.sort, fewHits, 1, cs.hasText, false)
+		first, err := ix.run(ctx, cs.exact, cs.keys, cs.sort, fewHits, 1, cs.hasText, false)
 		if err != nil {
 			return nil, err
 		}
@@ -293,14 +294,14 @@ func (ix *Index) closeMatches(ctx context.Context, cs closeSearch, asTyped *runR
 // asked. Hits are sorted by score by Bleve, by anything else from the
 // columns (see columnOrder). When the query has text, the result says how
 // to highlight the page; the caller does it for the page it finally shows.
-func (ix *Index) run(ctx context.Context, top query.Query, sort string, perPage, page int, hasText, withFacets bool) (*runResult, error) {
+func (ix *Index) run(ctx context.Context, top query.Query, keys leafKeys, sort string, perPage, page int, hasText, withFacets bool) (*runResult, error) {
 	order := columnOrder(sort, hasText)
 	from := (page - 1) * perPage
 	size, skip := perPage, from
 	if order != nil {
 		size, skip = 0, 0 // the collector keeps the page
 	}
-	sr := bleve.NewSearchRequestOptions(top, size, skip, false)
+	sr := bleve.NewSearchRequestOptions(shareLeaves(top, keys), size, skip, false)
 	sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
 	var hc *hitCollector
 	searchCtx := ctx
