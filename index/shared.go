@@ -32,10 +32,9 @@ type leafKeys map[query.Query]string
 // sharedOr that scores the same. q itself is left as it is: highlighting
 // reads its plain form.
 func shareLeaves(q query.Query, keys leafKeys) query.Query {
-	if len(keys) == 0 {
-		return q
-	}
 	switch q := q.(type) {
+	case *query.MatchPhraseQuery:
+		return &fastPhrase{phrase: q}
 	case *query.BooleanQuery:
 		out := *q
 		out.Must = shareLeavesOrNil(q.Must, keys)
@@ -109,7 +108,7 @@ func newSharedOr(d *query.DisjunctionQuery, keys leafKeys) *sharedOr {
 		}
 		unit, boost, ok := atUnitBoost(q)
 		if !ok {
-			s.leaves = append(s.leaves, q)
+			s.leaves = append(s.leaves, shareLeaves(q, keys))
 			return leafUse{leaf: len(s.leaves) - 1, boost: 1}
 		}
 		if i, seen := byKey[key]; seen {
@@ -117,7 +116,7 @@ func newSharedOr(d *query.DisjunctionQuery, keys leafKeys) *sharedOr {
 			return leafUse{leaf: i, boost: boost}
 		}
 		byKey[key] = len(s.leaves)
-		s.leaves = append(s.leaves, unit)
+		s.leaves = append(s.leaves, shareLeaves(unit, nil))
 		return leafUse{leaf: len(s.leaves) - 1, boost: boost}
 	}
 	for _, alt := range d.Disjuncts {

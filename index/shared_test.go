@@ -28,7 +28,10 @@ func sharedCorpus() []*catalog.Talk {
 		{"Rutas y enrutamiento", "Enrutadores en Python, la ruta del paquete."},
 	}
 	for i, e := range extra {
-		t := &catalog.Talk{ID: int64(len(talks) + i + 1), Series: "NANOG", Event: "NANOG 90", Year: 2024, Title: e.title, Abstract: e.abstract}
+		// The speakers put "Huston" and "Lopez" next to each other, but
+		// in two names: not the phrase "huston lopez".
+		t := &catalog.Talk{ID: int64(len(talks) + i + 1), Series: "NANOG", Event: "NANOG 90", Year: 2024, Title: e.title, Abstract: e.abstract,
+			Speakers: speakers("Ana Huston", "Lopez Berg")}
 		t.Normalize()
 		talks = append(talks, t)
 	}
@@ -65,6 +68,10 @@ func TestSharedLeavesScoreAsTheCompiledQuery(t *testing.T) {
 		"rutas", "enruta", "teleme", "automat python", "rout -python", "pyth OR bgp",
 		"title:pyth", "speaker:hust", "\"route server\" rout", "segmnt rout", "dc", "congestoin",
 		"ipv6 trans", "polic", "pythn",
+		// Phrases, searched by fastPhrase, and the proximity bonus of
+		// plain words, which is a phrase too.
+		`"python for network automation"`, `"route servers"`, `"python python"`, `"rutas y enrutamiento"`,
+		`"bgp" "route server"`, "network automation", "python routers", `"nanog 90"`, `"huston lopez"`,
 	}
 	shared := 0
 	for _, in := range inputs {
@@ -88,12 +95,12 @@ func TestSharedLeavesScoreAsTheCompiledQuery(t *testing.T) {
 				want := scoresOf(t, ix, reader, top)
 				got := scoresOf(t, ix, reader, sq)
 				compareScores(t, in, want, got)
-				// Bleve's own searchers score a hit reached by Advance
-				// differently from one reached by Next (a boolean's
-				// optional part is not advanced along), so Advance is
-				// compared with Advance.
-				ids := slices.Sorted(maps.Keys(want))
-				compareAdvanced(t, in, advancedScores(t, in, ix, reader, top, ids), advancedScores(t, in, ix, reader, sq, ids))
+				// Bleve's boolean searcher can lose its optional part's
+				// hit when advanced itself (it re-advances that part past
+				// a hit it holds); only its required part is ever
+				// advanced in a search, so that is what is checked.
+				must := sq.(*query.BooleanQuery).Must
+				checkAdvance(t, in, ix, reader, must, scoresOf(t, ix, reader, must))
 			}
 		}
 	}
@@ -157,9 +164,9 @@ func scoresOf(t *testing.T, ix *Index, reader bleveindex.IndexReader, q query.Qu
 	}
 }
 
-// advancedScores advances a searcher of q to every third of ids, in
-// order, requires that hit each time, and returns its scores.
-func advancedScores(t *testing.T, in string, ix *Index, reader bleveindex.IndexReader, q query.Query, ids []uint64) []float64 {
+// checkAdvance advances a searcher of q to every third hit of want, in
+// order, and requires that hit with the score it has in want.
+func checkAdvance(t *testing.T, in string, ix *Index, reader bleveindex.IndexReader, q query.Query, want map[uint64]float64) {
 	t.Helper()
 	s, err := q.Searcher(context.Background(), reader, ix.bi.Mapping(), search.SearcherOptions{})
 	if err != nil {
@@ -167,7 +174,7 @@ func advancedScores(t *testing.T, in string, ix *Index, reader bleveindex.IndexR
 	}
 	defer s.Close()
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
-	var scores []float64
+	ids := slices.Sorted(maps.Keys(want))
 	for i := 0; i < len(ids); i += 3 {
 		target := make(bleveindex.IndexInternalID, 8)
 		target.SetValue(ids[i])
@@ -178,18 +185,10 @@ func advancedScores(t *testing.T, in string, ix *Index, reader bleveindex.IndexR
 		if dm == nil || dm.IndexInternalID.Value() != ids[i] {
 			t.Fatalf("%q: advance to %d gave %v", in, ids[i], dm)
 		}
-		scores = append(scores, dm.Score)
-		sctx.DocumentMatchPool.Put(dm)
-	}
-	return scores
-}
-
-func compareAdvanced(t *testing.T, in string, want, got []float64) {
-	t.Helper()
-	for i := range want {
-		if math.Abs(want[i]-got[i]) > 1e-9*math.Max(1, want[i]) {
-			t.Fatalf("%q: hit %d advanced to scores %v shared, %v as compiled", in, i, got[i], want[i])
+		if w := want[ids[i]]; math.Abs(dm.Score-w) > 1e-9*math.Max(1, w) {
+			t.Fatalf("%q: advanced to %d scoring %v, not %v", in, ids[i], dm.Score, w)
 		}
+		sctx.DocumentMatchPool.Put(dm)
 	}
 }
 
