@@ -47,13 +47,8 @@ func shareLeaves(q query.Query, keys leafKeys) query.Query {
 		out.Conjuncts = shareEach(q.Conjuncts, keys)
 		return &out
 	case *query.DisjunctionQuery:
-		if q.Min > 0 {
-			out := *q
-			out.Disjuncts = shareEach(q.Disjuncts, keys)
-			return &out
-		}
-		if shared := newSharedOr(q, keys); shared != nil {
-			return shared
+		if q.Min == 0 && repeatsLeaf(q, keys) {
+			return newSharedOr(q, keys)
 		}
 		out := *q
 		out.Disjuncts = shareEach(q.Disjuncts, keys)
@@ -94,45 +89,64 @@ type leafUse struct {
 	boost float64
 }
 
-// newSharedOr returns the sharedOr form of d, or nil when no keyed leaf of
-// d repeats and d is better searched as it is.
+// alternatives returns the alternatives of d as newSharedOr takes them:
+// each is a disjunction of keyed leaves (as match builds), or any other
+// query, which is one leaf.
+func alternatives(d *query.DisjunctionQuery, keys leafKeys) [][]query.Query {
+	out := make([][]query.Query, len(d.Disjuncts))
+	for i, alt := range d.Disjuncts {
+		if inner, ok := alt.(*query.DisjunctionQuery); ok && inner.Min == 0 && allKeyed(inner.Disjuncts, keys) {
+			out[i] = inner.Disjuncts
+		} else {
+			out[i] = []query.Query{alt}
+		}
+	}
+	return out
+}
+
+// repeatsLeaf reports whether a keyed leaf stands more than once among
+// the alternatives of d.
+func repeatsLeaf(d *query.DisjunctionQuery, keys leafKeys) bool {
+	seen := map[string]bool{}
+	for _, alt := range alternatives(d, keys) {
+		for _, q := range alt {
+			key, ok := keys[q]
+			if !ok {
+				continue
+			}
+			if seen[key] {
+				return true
+			}
+			seen[key] = true
+		}
+	}
+	return false
+}
+
+// newSharedOr returns the sharedOr form of d.
 func newSharedOr(d *query.DisjunctionQuery, keys leafKeys) *sharedOr {
 	s := &sharedOr{}
 	byKey := map[string]int{}
-	repeats := false
 	use := func(q query.Query) leafUse {
-		key, ok := keys[q]
-		if !ok {
-			s.leaves = append(s.leaves, shareLeaves(q, keys))
-			return leafUse{leaf: len(s.leaves) - 1, boost: 1}
-		}
-		unit, boost, ok := atUnitBoost(q)
-		if !ok {
+		key, keyed := keys[q]
+		unit, boost, linear := atUnitBoost(q)
+		if !keyed || !linear {
 			s.leaves = append(s.leaves, shareLeaves(q, keys))
 			return leafUse{leaf: len(s.leaves) - 1, boost: 1}
 		}
 		if i, seen := byKey[key]; seen {
-			repeats = true
 			return leafUse{leaf: i, boost: boost}
 		}
 		byKey[key] = len(s.leaves)
 		s.leaves = append(s.leaves, shareLeaves(unit, nil))
 		return leafUse{leaf: len(s.leaves) - 1, boost: boost}
 	}
-	for _, alt := range d.Disjuncts {
-		inner, ok := alt.(*query.DisjunctionQuery)
-		if !ok || inner.Min > 0 || !allKeyed(inner.Disjuncts, keys) {
-			s.alts = append(s.alts, []leafUse{use(alt)})
-			continue
-		}
-		uses := make([]leafUse, len(inner.Disjuncts))
-		for i, q := range inner.Disjuncts {
+	for _, alt := range alternatives(d, keys) {
+		uses := make([]leafUse, len(alt))
+		for i, q := range alt {
 			uses[i] = use(q)
 		}
 		s.alts = append(s.alts, uses)
-	}
-	if !repeats {
-		return nil
 	}
 	return s
 }
