@@ -111,6 +111,9 @@ func (cs *columns) collecting(ctx context.Context, wants hitWants, found func(*h
 			return collect, loadID, err
 		}
 		snap, ok := sctx.IndexReader.(*scorch.IndexSnapshot)
+		if part, isPart := sctx.IndexReader.(*partReader); isPart {
+			snap, ok = part.IndexSnapshot, true
+		}
 		if !ok {
 			return nil, false, fmt.Errorf("read hits: the index reader is a %T, not a scorch snapshot", sctx.IndexReader)
 		}
@@ -304,6 +307,29 @@ func (b *bestOf[T]) Pop() any {
 	last := b.items[len(b.items)-1]
 	b.items = b.items[:len(b.items)-1]
 	return last
+}
+
+// absorb adds the facet counts of o, which counted other hits of the same
+// snapshot, and returns the collector holding both: the one whose view
+// numbers more terms (numbers are only appended, so the other's are the
+// same there).
+func (c *hitCollector) absorb(o *hitCollector) *hitCollector {
+	if len(o.counts) > len(c.counts) {
+		c, o = o, c
+	}
+	if c.err == nil {
+		c.err = o.err
+	}
+	for _, n := range o.touched {
+		if c.counts[n] == 0 {
+			c.touched = append(c.touched, n)
+		}
+		c.counts[n] += o.counts[n]
+	}
+	for term, count := range o.byTerm {
+		c.byTerm[term] += count
+	}
+	return c
 }
 
 // facets returns every facet of catalog.FacetNames, each ordered by count,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -73,6 +74,9 @@ type Index struct {
 	// earlier words with it, and each correction walks a Levenshtein
 	// automaton over the whole word list.
 	words *recentCache[[]dictWord]
+	// parts is how many goroutines a search by relevance runs on (see
+	// runInParts).
+	parts int
 	// columns count facets; guarded by mu and replaced with bi, since a
 	// new index has segments of its own.
 	columns *columns
@@ -125,7 +129,7 @@ func OpenWith(path string, opts Options) (*Index, error) {
 		return nil, err
 	}
 	ix := &Index{
-		path: path, bi: bi, synonyms: syn, columns: newColumns(),
+		path: path, bi: bi, synonyms: syn, columns: newColumns(), parts: searchParts(runtime.GOMAXPROCS(0)),
 		facets:   newRecentCache(cacheSize, copyFacets),
 		browsing: newRecentCache(cacheSize, copyResult),
 		words:    newRecentCache(wordCacheSize, slices.Clone[[]dictWord]),

@@ -301,15 +301,22 @@ func (ix *Index) run(ctx context.Context, top query.Query, keys leafKeys, sort s
 	if order != nil {
 		size, skip = 0, 0 // the collector keeps the page
 	}
-	sr := bleve.NewSearchRequestOptions(shareLeaves(top, keys), size, skip, false)
-	sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
+	shared := shareLeaves(top, keys)
 	var hc *hitCollector
-	searchCtx := ctx
-	if withFacets || order != nil {
-		wants := hitWants{facets: withFacets, order: order, top: from + perPage}
-		searchCtx = ix.columns.collecting(ctx, wants, func(c *hitCollector) { hc = c })
+	var res *bleve.SearchResult
+	var err error
+	if order == nil && hasText && ix.parts > 1 {
+		res, hc, err = ix.runInParts(ctx, shared, size, skip, ix.parts, withFacets)
+	} else {
+		sr := bleve.NewSearchRequestOptions(shared, size, skip, false)
+		sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
+		searchCtx := ctx
+		if withFacets || order != nil {
+			wants := hitWants{facets: withFacets, order: order, top: from + perPage}
+			searchCtx = ix.columns.collecting(ctx, wants, func(c *hitCollector) { hc = c })
+		}
+		res, err = ix.bi.SearchInContext(searchCtx, sr)
 	}
-	res, err := ix.bi.SearchInContext(searchCtx, sr)
 	if err != nil {
 		return nil, err
 	}
