@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"math"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -179,3 +180,7 @@ func without(ids []int64, drop ...int64) []int64 {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// sameScore reports whether two scores are equal but for the last bits,
+// which Bleve's sums leave to the order they add in.
+func sameScore(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(a)) }

@@ -148,7 +148,7 @@ type partResult struct {
 // runInParts runs top ranked by score over parts of the index at once and
 // returns the page from..from+size of the merged hits, as one search would,
 // with the facet counts of all hits when withFacets.
-func (ix *Index) runInParts(ctx context.Context, top query.Query, size, from, parts int, withFacets bool) (*bleve.SearchResult, *hitCollector, error) {
+func (ix *Index) runInParts(ctx context.Context, top query.Query, size, from int, withFacets bool) (*bleve.SearchResult, *hitCollector, error) {
 	r, err := ix.reader()
 	if err != nil {
 		return nil, nil, err
@@ -162,6 +162,14 @@ func (ix *Index) runInParts(ctx context.Context, top query.Query, size, from, pa
 	for _, s := range snap.Segments() {
 		docs += s.Segment().Count()
 	}
+	// Bleve's own search tells the term searchers the scoring model this
+	// way; without it they score by TF-IDF.
+	model := bleveindex.DefaultScoringModel
+	if im, ok := ix.bi.Mapping().(*mapping.IndexMappingImpl); ok && im.ScoringModel == bleveindex.BM25Scoring {
+		model = bleveindex.BM25Scoring
+	}
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return model }))
+	parts := ix.parts
 	results := make([]partResult, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
@@ -197,13 +205,6 @@ func (ix *Index) runInParts(ctx context.Context, top query.Query, size, from, pa
 
 // searchPart collects the first n hits by score of one part.
 func (ix *Index) searchPart(ctx context.Context, r *partReader, top query.Query, n int, withFacets bool) (out partResult) {
-	// Bleve's own search tells the term searchers the scoring model this
-	// way; without it they score by TF-IDF.
-	model := bleveindex.DefaultScoringModel
-	if im, ok := ix.bi.Mapping().(*mapping.IndexMappingImpl); ok && im.ScoringModel == bleveindex.BM25Scoring {
-		model = bleveindex.BM25Scoring
-	}
-	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return model }))
 	if withFacets {
 		ctx = ix.columns.collecting(ctx, hitWants{facets: true}, func(c *hitCollector) { out.hc = c })
 	}

@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"math"
 	"reflect"
 	"testing"
 
@@ -56,8 +55,6 @@ func TestSearchInPartsFindsWhatOneSearchFinds(t *testing.T) {
 		}
 	}
 }
-
-func sameScore(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(a)) }
 
 // tied reports whether more than one hit of hits scores score.
 func tied(hits []catalog.SearchHit, score float64) bool {

@@ -306,7 +306,7 @@ func (ix *Index) run(ctx context.Context, top query.Query, keys leafKeys, sort s
 	var res *bleve.SearchResult
 	var err error
 	if order == nil && hasText && ix.parts > 1 {
-		res, hc, err = ix.runInParts(ctx, shared, size, skip, ix.parts, withFacets)
+		res, hc, err = ix.runInParts(ctx, shared, size, skip, withFacets)
 	} else {
 		sr := bleve.NewSearchRequestOptions(shared, size, skip, false)
 		sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})

@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"maps"
-	"math"
 	"slices"
 	"testing"
 
@@ -185,7 +184,7 @@ func checkAdvance(t *testing.T, in string, ix *Index, reader bleveindex.IndexRea
 		if dm == nil || dm.IndexInternalID.Value() != ids[i] {
 			t.Fatalf("%q: advance to %d gave %v", in, ids[i], dm)
 		}
-		if w := want[ids[i]]; math.Abs(dm.Score-w) > 1e-9*math.Max(1, w) {
+		if w := want[ids[i]]; !sameScore(w, dm.Score) {
 			t.Fatalf("%q: advanced to %d scoring %v, not %v", in, ids[i], dm.Score, w)
 		}
 		sctx.DocumentMatchPool.Put(dm)
@@ -202,7 +201,7 @@ func compareScores(t *testing.T, in string, want, got map[uint64]float64) {
 		if !ok {
 			t.Fatalf("%q: document %d found shared, not as compiled", in, id)
 		}
-		if math.Abs(w-g) > 1e-9*math.Max(1, math.Abs(w)) {
+		if !sameScore(w, g) {
 			t.Fatalf("%q: document %d scores %v shared, %v as compiled", in, id, g, w)
 		}
 	}
