@@ -309,16 +309,23 @@ func (b *bestOf[T]) Pop() any {
 	return last
 }
 
-// absorb adds the facet counts of o, which counted other hits of the same
-// snapshot, and returns the collector holding both: the one whose view
-// numbers more terms (numbers are only appended, so the other's are the
-// same there).
+// absorb adds the facet counts and first hits of o, which collected other
+// hits of the same snapshot for the same wants, and returns the collector
+// holding both: the one whose view numbers more terms (numbers are only
+// appended, so the other's are the same there).
 func (c *hitCollector) absorb(o *hitCollector) *hitCollector {
 	if len(o.counts) > len(c.counts) {
 		c, o = o, c
 	}
 	if c.err == nil {
 		c.err = o.err
+	}
+	if c.best != nil && o.best != nil {
+		// Every order ends in the talk id, so no two hits tie and the
+		// first of both are those of one collector that saw all hits.
+		for _, h := range o.best.items {
+			c.best.offer(h)
+		}
 	}
 	for _, n := range o.touched {
 		if c.counts[n] == 0 {

@@ -74,7 +74,7 @@ type Index struct {
 	// earlier words with it, and each correction walks a Levenshtein
 	// automaton over the whole word list.
 	words *recentCache[[]dictWord]
-	// parts is how many goroutines a search by relevance runs on (see
+	// parts is how many goroutines a search runs on (see
 	// runInParts).
 	parts int
 	// columns count facets; guarded by mu and replaced with bi, since a

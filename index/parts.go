@@ -17,13 +17,13 @@ import (
 
 // Bleve matches and scores a query's hits on one goroutine: "python" has
 // 55k talks at 100k and took 9 ms, while the second core idled. A search
-// ranked by relevance is therefore run over parts of the index's document
-// numbers at once, each part reading only its own numbers through a
-// partReader, and the parts' pages are merged. Scores do not change: a
-// part reads the same term statistics (document counts, field lengths) as
-// the whole.
+// is therefore run over parts of the index's document numbers at once,
+// each part reading only its own numbers through a partReader, and the
+// parts' pages (or first hits in a column order) and facet counts are
+// merged. Scores do not change: a part reads the same term statistics
+// (document counts, field lengths) as the whole.
 
-// searchParts is how many parts a search by relevance is split into.
+// searchParts is how many parts a search is split into.
 func searchParts(cpus int) int { return min(cpus, 2) }
 
 // partReader is an index snapshot whose terms and document lists yield
@@ -48,6 +48,17 @@ func (r *partReader) DocIDReaderAll() (bleveindex.DocIDReader, error) {
 		return nil, err
 	}
 	return &partDocReader{DocIDReader: all, part: docRange{lo: r.lo, hi: r.hi}}, nil
+}
+
+// DocIDReaderOnly is restricted too, though only exclusions use it (a
+// talk's related talks leave the talk out): a part must never yield a
+// document of another.
+func (r *partReader) DocIDReaderOnly(ids []string) (bleveindex.DocIDReader, error) {
+	only, err := r.IndexSnapshot.DocIDReaderOnly(ids)
+	if err != nil {
+		return nil, err
+	}
+	return &partDocReader{DocIDReader: only, part: docRange{lo: r.lo, hi: r.hi}}, nil
 }
 
 // docRange is the document numbers of a part, and where a reader of it
@@ -107,6 +118,48 @@ func (r *partTermReader) clip(d *bleveindex.TermFieldDoc, err error) (*bleveinde
 	return nil, nil
 }
 
+// Optimize lets Bleve read several terms' postings as one, the AND or OR
+// of their bitmaps, as it does over a whole snapshot (see exclusion): the
+// snapshot's readers under the parts' are combined, and a combined reader
+// is restricted to the part again.
+func (r *partTermReader) Optimize(kind string, octx bleveindex.OptimizableContext) (bleveindex.OptimizableContext, error) {
+	o, ok := r.TermFieldReader.(bleveindex.Optimizable)
+	if !ok {
+		return nil, nil
+	}
+	var under bleveindex.OptimizableContext
+	if octx != nil {
+		p, ok := octx.(*partOptimizing)
+		if !ok {
+			return nil, nil // begun by a reader of no part: leave both be
+		}
+		under = p.under
+	}
+	next, err := o.Optimize(kind, under)
+	if err != nil || next == nil {
+		return nil, err
+	}
+	return &partOptimizing{under: next, lo: r.part.lo, hi: r.part.hi}, nil
+}
+
+// partOptimizing is the combining of the snapshot readers under the
+// readers of one part.
+type partOptimizing struct {
+	under  bleveindex.OptimizableContext
+	lo, hi uint64
+}
+
+func (p *partOptimizing) Finish() (bleveindex.Optimized, error) {
+	done, err := p.under.Finish()
+	if err != nil || done == nil {
+		return done, err
+	}
+	if tfr, ok := done.(bleveindex.TermFieldReader); ok {
+		return &partTermReader{TermFieldReader: tfr, part: docRange{lo: p.lo, hi: p.hi}}, nil
+	}
+	return done, nil
+}
+
 type partDocReader struct {
 	bleveindex.DocIDReader
 	part docRange
@@ -145,10 +198,12 @@ type partResult struct {
 	err   error
 }
 
-// runInParts runs top ranked by score over parts of the index at once and
-// returns the page from..from+size of the merged hits, as one search would,
-// with the facet counts of all hits when withFacets.
-func (ix *Index) runInParts(ctx context.Context, top query.Query, size, from int, withFacets bool) (*bleve.SearchResult, *hitCollector, error) {
+// runInParts runs top over parts of the index at once and returns what one
+// search would: ranked by score, the page from..from+size of the merged
+// hits; with wants.order, no hits but a collector that keeps the first
+// wants.top of all parts in that order (see hitCollector.page). The
+// collector also has the facet counts of all hits when wants.facets.
+func (ix *Index) runInParts(ctx context.Context, top query.Query, size, from int, wants hitWants) (*bleve.SearchResult, *hitCollector, error) {
 	r, err := ix.reader()
 	if err != nil {
 		return nil, nil, err
@@ -178,7 +233,7 @@ func (ix *Index) runInParts(ctx context.Context, top query.Query, size, from int
 			hi = math.MaxUint64
 		}
 		wg.Go(func() {
-			results[p] = ix.searchPart(ctx, &partReader{IndexSnapshot: snap, lo: lo, hi: hi}, top, from+size, withFacets)
+			results[p] = ix.searchPart(ctx, &partReader{IndexSnapshot: snap, lo: lo, hi: hi}, top, from+size, wants)
 		})
 	}
 	wg.Wait()
@@ -203,10 +258,11 @@ func (ix *Index) runInParts(ctx context.Context, top query.Query, size, from int
 	return res, hc, nil
 }
 
-// searchPart collects the first n hits by score of one part.
-func (ix *Index) searchPart(ctx context.Context, r *partReader, top query.Query, n int, withFacets bool) (out partResult) {
-	if withFacets {
-		ctx = ix.columns.collecting(ctx, hitWants{facets: true}, func(c *hitCollector) { out.hc = c })
+// searchPart collects the first n hits by score of one part, and what
+// wants from the columns.
+func (ix *Index) searchPart(ctx context.Context, r *partReader, top query.Query, n int, wants hitWants) (out partResult) {
+	if wants.facets || wants.order != nil {
+		ctx = ix.columns.collecting(ctx, wants, func(c *hitCollector) { out.hc = c })
 	}
 	s, err := top.Searcher(ctx, r, ix.bi.Mapping(), search.SearcherOptions{})
 	if err != nil {

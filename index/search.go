@@ -305,14 +305,14 @@ func (ix *Index) run(ctx context.Context, top query.Query, keys leafKeys, sort s
 	var hc *hitCollector
 	var res *bleve.SearchResult
 	var err error
-	if order == nil && hasText && ix.parts > 1 {
-		res, hc, err = ix.runInParts(ctx, shared, size, skip, withFacets)
+	wants := hitWants{facets: withFacets, order: order, top: from + perPage}
+	if ix.parts > 1 {
+		res, hc, err = ix.runInParts(ctx, shared, size, skip, wants)
 	} else {
 		sr := bleve.NewSearchRequestOptions(shared, size, skip, false)
 		sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
 		searchCtx := ctx
 		if withFacets || order != nil {
-			wants := hitWants{facets: withFacets, order: order, top: from + perPage}
 			searchCtx = ix.columns.collecting(ctx, wants, func(c *hitCollector) { hc = c })
 		}
 		res, err = ix.bi.SearchInContext(searchCtx, sr)

@@ -29,8 +29,8 @@ type leafKeys map[query.Query]string
 
 // shareLeaves returns q with every disjunction whose alternatives (or
 // their alternatives, one level down) repeat a keyed leaf replaced by a
-// sharedOr that scores the same. q itself is left as it is: highlighting
-// reads its plain form.
+// sharedOr that scores the same, and its excluded part searched as an
+// exclusion. q itself is left as it is: highlighting reads its plain form.
 func shareLeaves(q query.Query, keys leafKeys) query.Query {
 	switch q := q.(type) {
 	case *query.MatchPhraseQuery:
@@ -39,10 +39,19 @@ func shareLeaves(q query.Query, keys leafKeys) query.Query {
 		out := *q
 		out.Must = shareLeavesOrNil(q.Must, keys)
 		out.Should = shareLeavesOrNil(q.Should, keys)
-		out.MustNot = shareLeavesOrNil(q.MustNot, keys)
+		if q.MustNot != nil {
+			// Not shared: nothing excluded is scored.
+			out.MustNot = exclusion{q: q.MustNot}
+		}
 		out.Filter = shareLeavesOrNil(q.Filter, keys)
 		return &out
 	case *query.ConjunctionQuery:
+		if len(q.Conjuncts) == 1 && q.BoostVal == nil {
+			// A conjunction of one scores as its part, and Bleve would
+			// pass every hit through it: a search of nothing but
+			// exclusions walks all talks.
+			return shareLeaves(q.Conjuncts[0], keys)
+		}
 		out := *q
 		out.Conjuncts = shareEach(q.Conjuncts, keys)
 		return &out

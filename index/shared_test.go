@@ -71,6 +71,8 @@ func TestSharedLeavesScoreAsTheCompiledQuery(t *testing.T) {
 		// plain words, which is a phrase too.
 		`"python for network automation"`, `"route servers"`, `"python python"`, `"rutas y enrutamiento"`,
 		`"bgp" "route server"`, "network automation", "python routers", `"nanog 90"`, `"huston lopez"`,
+		// Exclusions, searched unscored.
+		"-python", "rout -pyth -bgp", `python -"route servers"`, "the -routing",
 	}
 	shared := 0
 	for _, in := range inputs {
