@@ -55,6 +55,9 @@ type hitWants struct {
 	top    int        // how many of the first hits in order to keep
 }
 
+// any reports whether a search wants anything from the columns.
+func (w hitWants) any() bool { return w.facets || w.order != nil }
+
 // hitCollector collects, beside Bleve's own collecting, what a search reads
 // from the columns: the facet counts of all hits and the first hits of a
 // sort by columns. Hits in segments without columns yet are read from their

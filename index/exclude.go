@@ -57,15 +57,12 @@ func excludedLeaves(q query.Query, m mapping.IndexMapping, out []query.Query) []
 		if q.Fuzziness != 0 || (q.Operator != query.MatchQueryOperatorAnd && q.Operator != query.MatchQueryOperatorOr) {
 			return append(out, q)
 		}
-		analyzer := q.Analyzer
-		if analyzer == "" {
-			analyzer = m.AnalyzerNameForPath(q.FieldVal)
-		}
-		if m.AnalyzerNamed(analyzer) == nil {
+		a := analyzerFor(m, q.Analyzer, q.FieldVal)
+		if a == nil {
 			return append(out, q) // Bleve reports it
 		}
 		var terms []query.Query
-		for _, tok := range analyzeWith(m, analyzer, q.FieldVal, q.Match) {
+		for _, tok := range a.Analyze([]byte(q.Match)) {
 			tq := query.NewTermQuery(string(tok.Term))
 			tq.SetField(q.FieldVal)
 			terms = append(terms, tq)

@@ -269,14 +269,20 @@ func (ph *phraseMarks) collectWords(q query.Query, m mapping.IndexMapping) {
 
 // analyzeWith analyses text with analyzer, or with field's own.
 func analyzeWith(m mapping.IndexMapping, analyzer, field, text string) analysis.TokenStream {
-	if analyzer == "" {
-		analyzer = m.AnalyzerNameForPath(field)
-	}
-	a := m.AnalyzerNamed(analyzer)
+	a := analyzerFor(m, analyzer, field)
 	if a == nil {
 		return nil
 	}
 	return a.Analyze([]byte(text))
+}
+
+// analyzerFor returns the analyzer named, or field's own; nil if the
+// mapping has no such analyzer.
+func analyzerFor(m mapping.IndexMapping, analyzer, field string) analysis.Analyzer {
+	if analyzer == "" {
+		analyzer = m.AnalyzerNameForPath(field)
+	}
+	return m.AnalyzerNamed(analyzer)
 }
 
 // keep returns the locations of a hit without the words of phrases that

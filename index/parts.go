@@ -39,7 +39,7 @@ func (r *partReader) TermFieldReader(ctx context.Context, term []byte, field str
 	if err != nil {
 		return nil, err
 	}
-	return &partTermReader{TermFieldReader: tfr, part: docRange{lo: r.lo, hi: r.hi}}, nil
+	return &partTermReader{TermFieldReader: tfr, part: r.span()}, nil
 }
 
 func (r *partReader) DocIDReaderAll() (bleveindex.DocIDReader, error) {
@@ -47,8 +47,11 @@ func (r *partReader) DocIDReaderAll() (bleveindex.DocIDReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &partDocReader{DocIDReader: all, part: docRange{lo: r.lo, hi: r.hi}}, nil
+	return &partDocReader{DocIDReader: all, part: r.span()}, nil
 }
+
+// span is the part's range, not yet read.
+func (r *partReader) span() docRange { return docRange{lo: r.lo, hi: r.hi} }
 
 // DocIDReaderOnly is restricted too, though only exclusions use it (a
 // talk's related talks leave the talk out): a part must never yield a
@@ -58,7 +61,7 @@ func (r *partReader) DocIDReaderOnly(ids []string) (bleveindex.DocIDReader, erro
 	if err != nil {
 		return nil, err
 	}
-	return &partDocReader{DocIDReader: only, part: docRange{lo: r.lo, hi: r.hi}}, nil
+	return &partDocReader{DocIDReader: only, part: r.span()}, nil
 }
 
 // docRange is the document numbers of a part, and where a reader of it
@@ -139,14 +142,14 @@ func (r *partTermReader) Optimize(kind string, octx bleveindex.OptimizableContex
 	if err != nil || next == nil {
 		return nil, err
 	}
-	return &partOptimizing{under: next, lo: r.part.lo, hi: r.part.hi}, nil
+	return &partOptimizing{under: next, span: docRange{lo: r.part.lo, hi: r.part.hi}}, nil
 }
 
 // partOptimizing is the combining of the snapshot readers under the
-// readers of one part.
+// readers of one part, whose range, not yet read, is span.
 type partOptimizing struct {
-	under  bleveindex.OptimizableContext
-	lo, hi uint64
+	under bleveindex.OptimizableContext
+	span  docRange
 }
 
 func (p *partOptimizing) Finish() (bleveindex.Optimized, error) {
@@ -155,7 +158,7 @@ func (p *partOptimizing) Finish() (bleveindex.Optimized, error) {
 		return done, err
 	}
 	if tfr, ok := done.(bleveindex.TermFieldReader); ok {
-		return &partTermReader{TermFieldReader: tfr, part: docRange{lo: p.lo, hi: p.hi}}, nil
+		return &partTermReader{TermFieldReader: tfr, part: p.span}, nil
 	}
 	return done, nil
 }
@@ -261,7 +264,7 @@ func (ix *Index) runInParts(ctx context.Context, top query.Query, size, from int
 // searchPart collects the first n hits by score of one part, and what
 // wants from the columns.
 func (ix *Index) searchPart(ctx context.Context, r *partReader, top query.Query, n int, wants hitWants) (out partResult) {
-	if wants.facets || wants.order != nil {
+	if wants.any() {
 		ctx = ix.columns.collecting(ctx, wants, func(c *hitCollector) { out.hc = c })
 	}
 	s, err := top.Searcher(ctx, r, ix.bi.Mapping(), search.SearcherOptions{})

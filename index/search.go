@@ -312,7 +312,7 @@ func (ix *Index) run(ctx context.Context, top query.Query, keys leafKeys, sort s
 		sr := bleve.NewSearchRequestOptions(shared, size, skip, false)
 		sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
 		searchCtx := ctx
-		if withFacets || order != nil {
+		if wants.any() {
 			searchCtx = ix.columns.collecting(ctx, wants, func(c *hitCollector) { hc = c })
 		}
 		res, err = ix.bi.SearchInContext(searchCtx, sr)
