@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -32,49 +33,69 @@ func (ix *Index) locate(ctx context.Context, r bleveindex.IndexReader, top query
 	if len(hits) == 0 {
 		return nil, nil
 	}
-	type target struct {
-		doc bleveindex.IndexInternalID
-		hit *search.DocumentMatch
-	}
-	targets := make([]target, 0, len(hits))
+	targets := make([]locateTarget, 0, len(hits))
 	for _, h := range hits {
 		doc, err := r.InternalID(h.ID)
 		if err != nil {
 			return nil, fmt.Errorf("highlight talk %s: %w", h.ID, err)
 		}
 		if doc != nil { // nil: written or deleted meanwhile; shown unhighlighted
-			targets = append(targets, target{doc: doc, hit: h})
+			targets = append(targets, locateTarget{doc: doc, hit: h})
 		}
 	}
-	slices.SortFunc(targets, func(a, b target) int { return a.doc.Compare(b.doc) })
+	slices.SortFunc(targets, func(a, b locateTarget) int { return a.doc.Compare(b.doc) })
 
-	m := ix.bi.Mapping()
-	hq, phrases := highlightQuery(top, m)
-	searcher, err := hq.Searcher(ctx, r, m, search.SearcherOptions{IncludeTermVectors: true})
-	if err != nil {
-		return nil, fmt.Errorf("highlight: %w", err)
+	hq, phrases := highlightQuery(top, ix.bi.Mapping())
+	if hq == nil {
+		return nil, nil
 	}
-	defer searcher.Close()
 	// The checksums come from the columns, read once per segment; a
 	// segment's doc values would be decompressed for each hit.
 	var view snapshotView
 	if snap, ok := r.(*scorch.IndexSnapshot); ok {
 		view = ix.columns.view(snap)
 	}
+	return ix.locateIn(ctx, r, hq, phrases, view, targets)
+}
+
+// locateTarget is a hit of the page and its document in the snapshot.
+type locateTarget struct {
+	doc bleveindex.IndexInternalID
+	hit *search.DocumentMatch
+}
+
+// locateIn finds where hq matched each of targets, in document order, in
+// r; view has the snapshot's columns.
+func (ix *Index) locateIn(ctx context.Context, r bleveindex.IndexReader, hq query.Query, phrases phraseMarks, view snapshotView, targets []locateTarget) ([]located, error) {
+	searcher, err := hq.Searcher(ctx, r, ix.bi.Mapping(), search.SearcherOptions{IncludeTermVectors: true})
+	if err != nil {
+		return nil, fmt.Errorf("highlight: %w", err)
+	}
+	defer searcher.Close()
 	var sums bleveindex.DocValueReader
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+len(targets), 0)}
 	found := make([]located, 0, len(targets))
+	// A talk that matched only in fields that are never highlighted (or
+	// that changed since the search) is passed by: the searcher stops at
+	// a later target, which it has then already yielded, so that match is
+	// kept for the target it is.
+	var ahead *search.DocumentMatch
 	for _, t := range targets {
-		dm, err := searcher.Advance(sctx, t.doc)
-		if err != nil {
-			return nil, fmt.Errorf("highlight talk %s: %w", t.hit.ID, err)
-		}
-		if dm == nil {
-			break
+		dm := ahead
+		if dm == nil || dm.IndexInternalID.Compare(t.doc) < 0 {
+			var err error
+			if dm, err = searcher.Advance(sctx, t.doc); err != nil {
+				return nil, fmt.Errorf("highlight talk %s: %w", t.hit.ID, err)
+			}
+			if dm == nil {
+				break
+			}
 		}
 		if !dm.IndexInternalID.Equals(t.doc) {
-			continue // changed since the search; shown without highlights
+			ahead = dm // nothing to highlight in this talk
+			continue
 		}
+		ahead = nil
 		dm.Complete(nil) // gathers the term positions into Locations
 		// The searcher reuses its buffers as it moves on: the hit keeps
 		// a copy of where it matched.
@@ -170,7 +191,60 @@ func highlightQuery(top query.Query, m mapping.IndexMapping) (query.Query, phras
 	if len(ph.phrases) > 0 {
 		ph.collectWords(top, m)
 	}
-	return q, ph
+	return highlightLeaves(q, m), ph
+}
+
+// highlightLeaves returns one disjunction of the distinct leaves of q that
+// match in a highlighted field. The hits are known to match q, so any of
+// its leaves found in a hit is one that matched, whatever the structure
+// around it: the conjunctions, and the leaves of fields that are never
+// highlighted (tags, series and event names, a language's filter), would
+// each be advanced from hit to hit for nothing. A leaf of a single term
+// becomes a term query, so that the same term reached through several of
+// the query's analyses is read once. nil: nothing to highlight.
+func highlightLeaves(q query.Query, m mapping.IndexMapping) query.Query {
+	var leaves []query.Query
+	seen := map[string]bool{}
+	add := func(key string, leaf query.Query) {
+		if !seen[key] {
+			seen[key] = true
+			leaves = append(leaves, leaf)
+		}
+	}
+	eachLeaf(q, func(q query.Query) {
+		switch q := q.(type) {
+		case *query.TermQuery:
+			if slices.Contains(highlightFields(), q.FieldVal) {
+				tq := query.NewTermQuery(q.Term)
+				tq.SetField(q.FieldVal)
+				add(q.FieldVal+"\x00"+q.Term, tq)
+			}
+		case *query.MatchQuery:
+			if !slices.Contains(highlightFields(), q.FieldVal) {
+				return
+			}
+			if terms := tokenTerms(analyzeWith(m, q.Analyzer, q.FieldVal, q.Match)); len(terms) == 1 {
+				tq := query.NewTermQuery(terms[0])
+				tq.SetField(q.FieldVal)
+				add(q.FieldVal+"\x00"+terms[0], tq)
+				return
+			}
+			// Several terms must be found together, as they were.
+			if key, err := json.Marshal(q); err == nil {
+				add(string(key), q)
+			}
+		case *query.MatchPhraseQuery:
+			if slices.Contains(highlightFields(), q.FieldVal) {
+				if key, err := json.Marshal(q); err == nil {
+					add(string(key), q)
+				}
+			}
+		}
+	})
+	if len(leaves) == 0 {
+		return nil
+	}
+	return query.NewDisjunctionQuery(leaves)
 }
 
 // phraseMarks are the phrases of a highlight query, by field, and the
@@ -249,21 +323,32 @@ func (ph *phraseMarks) collectWords(q query.Query, m mapping.IndexMapping) {
 			ph.words[field][t] = true
 		}
 	}
+	eachLeaf(q, func(q query.Query) {
+		switch q := q.(type) {
+		case *query.MatchQuery:
+			if _, ok := ph.phrases[q.FieldVal]; ok {
+				add(q.FieldVal, tokenTerms(analyzeWith(m, q.Analyzer, q.FieldVal, q.Match))...)
+			}
+		case *query.TermQuery:
+			add(q.FieldVal, q.Term)
+		}
+	})
+}
+
+// eachLeaf calls visit with every query of q that is not a conjunction or
+// a disjunction of others.
+func eachLeaf(q query.Query, visit func(query.Query)) {
 	switch q := q.(type) {
 	case *query.ConjunctionQuery:
 		for _, c := range q.Conjuncts {
-			ph.collectWords(c, m)
+			eachLeaf(c, visit)
 		}
 	case *query.DisjunctionQuery:
 		for _, d := range q.Disjuncts {
-			ph.collectWords(d, m)
+			eachLeaf(d, visit)
 		}
-	case *query.MatchQuery:
-		if _, ok := ph.phrases[q.FieldVal]; ok {
-			add(q.FieldVal, tokenTerms(analyzeWith(m, q.Analyzer, q.FieldVal, q.Match))...)
-		}
-	case *query.TermQuery:
-		add(q.FieldVal, q.Term)
+	default:
+		visit(q)
 	}
 }
 
