@@ -66,10 +66,12 @@ type hitCollector struct {
 	wants hitWants
 	view  snapshotView
 	snap  *scorch.IndexSnapshot
+	cs    *columns
 
-	counts  []uint32 // by term number
-	touched []uint32 // term numbers counted at least once
-	byTerm  map[string]uint32
+	// tally holds the counts by term number and the term numbers counted
+	// at least once; hits of segments without columns are counted by term.
+	tally
+	byTerm map[string]uint32
 
 	best *bestOf[rankedHit]
 
@@ -86,9 +88,9 @@ type rankedHit struct {
 }
 
 func (cs *columns) collector(snap *scorch.IndexSnapshot, wants hitWants) (*hitCollector, error) {
-	c := &hitCollector{wants: wants, view: cs.view(snap), snap: snap}
+	c := &hitCollector{wants: wants, view: cs.view(snap), snap: snap, cs: cs}
 	if wants.facets {
-		c.counts = make([]uint32, len(c.view.terms))
+		c.tally = cs.newTally(len(c.view.terms))
 		c.byTerm = map[string]uint32{}
 	}
 	if wants.order != nil {
@@ -339,7 +341,17 @@ func (c *hitCollector) absorb(o *hitCollector) *hitCollector {
 	for term, count := range o.byTerm {
 		c.byTerm[term] += count
 	}
+	o.release()
 	return c
+}
+
+// release gives the collector's counts back for another search; it must
+// not be used after.
+func (c *hitCollector) release() {
+	if c.counts != nil {
+		c.cs.putTally(c.tally)
+		c.tally = tally{}
+	}
 }
 
 // facets returns every facet of catalog.FacetNames, each ordered by count,

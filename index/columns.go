@@ -41,6 +41,35 @@ type columns struct {
 	// marks the segments whose columns are being read.
 	segments map[segment.Segment]*segmentColumns
 	building map[segment.Segment]bool
+	// tallies are facet counts of finished searches, all zero again: an
+	// array by term number is hundreds of kilobytes at 100k talks, which
+	// every search allocated and cleared twice (once per part) and the
+	// collector then freed.
+	tallies sync.Pool
+}
+
+// tally is a search's facet counts by term number, and the numbers it
+// counted; returned to the pool with only those cleared.
+type tally struct {
+	counts  []uint32
+	touched []uint32
+}
+
+// newTally returns zero counts for n term numbers.
+func (cs *columns) newTally(n int) tally {
+	if t, ok := cs.tallies.Get().(*tally); ok && cap(t.counts) >= n {
+		return tally{counts: t.counts[:n], touched: t.touched}
+	}
+	return tally{counts: make([]uint32, n)}
+}
+
+// putTally clears what t counted and keeps it for another search. Every
+// count it holds is at a number of touched.
+func (cs *columns) putTally(t tally) {
+	for _, n := range t.touched {
+		t.counts[n] = 0
+	}
+	cs.tallies.Put(&tally{counts: t.counts, touched: t.touched[:0]})
 }
 
 // Sort keys of a talk, as kept in segmentColumns.keys.

@@ -322,6 +322,7 @@ func (ix *Index) run(ctx context.Context, top query.Query, keys leafKeys, sort s
 	}
 	out := &runResult{SearchResult: res, facets: emptyFacets()}
 	if hc != nil {
+		defer hc.release()
 		if order != nil {
 			if res.Hits, err = hc.page(from, perPage); err != nil {
 				return nil, err
