@@ -223,15 +223,17 @@ func highlightLeaves(q query.Query, m mapping.IndexMapping) query.Query {
 			if !slices.Contains(highlightFields(), q.FieldVal) {
 				return
 			}
-			if terms := tokenTerms(analyzeWith(m, q.Analyzer, q.FieldVal, q.Match)); len(terms) == 1 {
+			switch terms := tokenTerms(analyzeWith(m, q.Analyzer, q.FieldVal, q.Match)); len(terms) {
+			case 0: // stop words only: matches nothing here
+			case 1:
 				tq := query.NewTermQuery(terms[0])
 				tq.SetField(q.FieldVal)
 				add(q.FieldVal+"\x00"+terms[0], tq)
-				return
-			}
-			// Several terms must be found together, as they were.
-			if key, err := json.Marshal(q); err == nil {
-				add(string(key), q)
+			default:
+				// Several terms must be found together, as they were.
+				if key, err := json.Marshal(q); err == nil {
+					add(string(key), q)
+				}
 			}
 		case *query.MatchPhraseQuery:
 			if slices.Contains(highlightFields(), q.FieldVal) {

@@ -179,7 +179,8 @@ func highlightDocument(t *catalog.Talk) *document.Document {
 // they are (TestHighlightSumKeepsItsBytes): each field is its name, its
 // array positions as fmt's %v prints them ("[]", "[0]"), the text's
 // length and the text, separated by NULs. They are written without fmt,
-// which took a tenth of cutting a page's highlights.
+// whose formatting was a seventh of cutting a page's highlights in a CPU
+// profile of 1,000 searches.
 func highlightSum(t *catalog.Talk) uint64 {
 	h := fnv.New64a()
 	var buf []byte
