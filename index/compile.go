@@ -542,9 +542,15 @@ func languageFilter(codes []string) query.Query {
 // languageTerm matches the talks analysed in the language code, scoring
 // nothing.
 func languageTerm(code string) query.Query {
-	tq := query.NewTermQuery(code)
-	tq.SetField(fieldLang)
+	tq := fieldTerm(fieldLang, code)
 	tq.SetBoost(0)
+	return tq
+}
+
+// fieldTerm matches the talks with term, as indexed, in field.
+func fieldTerm(field, term string) *query.TermQuery {
+	tq := query.NewTermQuery(term)
+	tq.SetField(field)
 	return tq
 }
 

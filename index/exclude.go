@@ -63,9 +63,7 @@ func excludedLeaves(q query.Query, m mapping.IndexMapping, out []query.Query) []
 		}
 		var terms []query.Query
 		for _, tok := range a.Analyze([]byte(q.Match)) {
-			tq := query.NewTermQuery(string(tok.Term))
-			tq.SetField(q.FieldVal)
-			terms = append(terms, tq)
+			terms = append(terms, fieldTerm(q.FieldVal, string(tok.Term)))
 		}
 		switch {
 		case len(terms) == 0: // only stop words: matches nothing

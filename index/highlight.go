@@ -215,9 +215,7 @@ func highlightLeaves(q query.Query, m mapping.IndexMapping) query.Query {
 		switch q := q.(type) {
 		case *query.TermQuery:
 			if slices.Contains(highlightFields(), q.FieldVal) {
-				tq := query.NewTermQuery(q.Term)
-				tq.SetField(q.FieldVal)
-				add(q.FieldVal+"\x00"+q.Term, tq)
+				add(q.FieldVal+"\x00"+q.Term, q)
 			}
 		case *query.MatchQuery:
 			if !slices.Contains(highlightFields(), q.FieldVal) {
@@ -226,9 +224,7 @@ func highlightLeaves(q query.Query, m mapping.IndexMapping) query.Query {
 			switch terms := tokenTerms(analyzeWith(m, q.Analyzer, q.FieldVal, q.Match)); len(terms) {
 			case 0: // stop words only: matches nothing here
 			case 1:
-				tq := query.NewTermQuery(terms[0])
-				tq.SetField(q.FieldVal)
-				add(q.FieldVal+"\x00"+terms[0], tq)
+				add(q.FieldVal+"\x00"+terms[0], fieldTerm(q.FieldVal, terms[0]))
 			default:
 				// Several terms must be found together, as they were.
 				if key, err := json.Marshal(q); err == nil {

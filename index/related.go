@@ -60,8 +60,7 @@ func (ix *Index) Related(ctx context.Context, t *catalog.Talk, n int) ([]int64, 
 		alts = append(alts, q)
 	}
 	for _, tag := range firstN(nonEmpty(t.Tags), maxRelatedNames) {
-		q := query.NewTermQuery(filterValue(tag))
-		q.SetField(fieldTag)
+		q := fieldTerm(fieldTag, filterValue(tag))
 		q.SetBoost(relatedTagBoost)
 		alts = append(alts, q)
 	}
@@ -74,8 +73,7 @@ func (ix *Index) Related(ctx context.Context, t *catalog.Talk, n int) ([]int64, 
 			field string
 			boost float64
 		}{{fieldTitle, relatedTitleBoost}, {fieldAbstract, relatedAbstractBoost}} {
-			q := query.NewTermQuery(term)
-			q.SetField(f.field)
+			q := fieldTerm(f.field, term)
 			q.SetBoost(f.boost)
 			alts = append(alts, q)
 		}

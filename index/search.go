@@ -454,9 +454,7 @@ func filterQuery(f catalog.TalkFilter) query.Query {
 			if v == "" {
 				continue
 			}
-			tq := query.NewTermQuery(filterValue(v))
-			tq.SetField(field)
-			alts = append(alts, tq)
+			alts = append(alts, fieldTerm(field, filterValue(v)))
 		}
 		if q := orQuery(alts); q != nil {
 			all = append(all, q)
