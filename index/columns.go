@@ -30,17 +30,17 @@ import (
 // never waits for a column, which keeps the first search after a start or a
 // merge as quick as it was.
 type columns struct {
-	mu sync.Mutex
-	// values numbers every fieldFacet term seen: terms[n] is term number n
-	// and facetOf[n] the index of its facet in catalog.FacetNames (-1 for
-	// a term of no known facet). Numbers are only ever appended.
+	// segments are the columns of the segments searched lately.
+	segments *perSegment[segmentColumns]
+
+	// mu guards the term numbers. values numbers every fieldFacet term
+	// seen: terms[n] is term number n and facetOf[n] the index of its
+	// facet in catalog.FacetNames (-1 for a term of no known facet).
+	// Numbers are only ever appended.
+	mu      sync.Mutex
 	values  map[string]uint32
 	terms   []string
 	facetOf []int8
-	// segments are the columns of the segments searched lately; building
-	// marks the segments whose columns are being read.
-	segments map[segment.Segment]*segmentColumns
-	building map[segment.Segment]bool
 	// tallies are facet counts of finished searches, all zero again: an
 	// array by term number is hundreds of kilobytes at 100k talks, which
 	// every search allocated and cleared twice (once per part) and the
@@ -98,11 +98,9 @@ type segmentColumns struct {
 }
 
 func newColumns() *columns {
-	return &columns{
-		values:   map[string]uint32{},
-		segments: map[segment.Segment]*segmentColumns{},
-		building: map[segment.Segment]bool{},
-	}
+	cs := &columns{values: map[string]uint32{}}
+	cs.segments = newPerSegment(cs.build)
+	return cs
 }
 
 // snapshotView is the columns of the segments of one index snapshot.
@@ -118,36 +116,23 @@ type snapshotView struct {
 // segments it has not seen. Columns of segments snap no longer has (merged
 // away) are dropped.
 func (cs *columns) view(snap *scorch.IndexSnapshot) snapshotView {
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
 	segs := snap.Segments()
-	v := snapshotView{offsets: make([]uint64, len(segs)), cols: make([]*segmentColumns, len(segs))}
-	live := make(map[segment.Segment]bool, len(segs))
+	var v snapshotView
+	v.cols, v.missing = cs.segments.get(segs)
 	// Global document numbers run through the segments in order, each
 	// taking as many numbers as it has documents, deleted ones included
 	// (as scorch numbers them).
+	v.offsets = make([]uint64, len(segs))
 	var offset uint64
 	for i, ss := range segs {
-		seg := ss.Segment()
-		live[seg] = true
-		v.offsets[i], v.cols[i] = offset, cs.segments[seg]
-		offset += seg.Count()
-		if v.cols[i] == nil {
-			v.missing = true
-			if !cs.building[seg] {
-				cs.building[seg] = true
-				seg.AddRef() // kept open for the read, even if merged away
-				go cs.buildInBackground(seg)
-			}
-		}
+		v.offsets[i] = offset
+		offset += ss.Segment().Count()
 	}
-	for seg := range cs.segments {
-		if !live[seg] {
-			delete(cs.segments, seg)
-		}
-	}
-	// Numbers are only ever appended, so these views stay valid for every
-	// number the columns above hold.
+	// Numbers are only ever appended, and a segment's columns are kept
+	// only once its terms have numbers, so these views stay valid for
+	// every number the columns above hold.
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
 	v.terms, v.facetOf = cs.terms, cs.facetOf
 	return v
 }
@@ -176,20 +161,6 @@ func (v snapshotView) textSum(doc uint64) (uint64, bool) {
 // ready reports whether every segment of snap has its columns, starting
 // to read those that have not.
 func (cs *columns) ready(snap *scorch.IndexSnapshot) bool { return !cs.view(snap).missing }
-
-// buildInBackground reads the columns of seg and releases it.
-func (cs *columns) buildInBackground(seg segment.Segment) {
-	col, err := cs.build(seg)
-	_ = seg.DecRef()
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
-	delete(cs.building, seg)
-	// A failed read leaves the segment to doc values; the next search
-	// tries again.
-	if err == nil {
-		cs.segments[seg] = col
-	}
-}
 
 // build reads one segment's columns from its doc values and stored ids,
 // document by document (each compressed chunk of doc values is then read

@@ -336,22 +336,22 @@ func TestSortsByColumns(t *testing.T) {
 }
 
 // TestWarmReadsColumnsBeforeAnySearch: a server's index reads its columns
-// at once; writes alone do not start reading them.
+// and word lists at once; writes alone do not start reading them.
 func TestWarmReadsColumnsBeforeAnySearch(t *testing.T) {
 	ix := loadSample(t)
-	columnsRead := func() int {
-		ix.columns.mu.Lock()
-		defer ix.columns.mu.Unlock()
-		return len(ix.columns.segments)
-	}
+	read := func() (columns, lists int) { return ix.columns.segments.held(), ix.wordLists.segments.held() }
 	time.Sleep(50 * time.Millisecond)
-	if n := columnsRead(); n != 0 {
-		t.Fatalf("%d segments' columns read before Warm and any search", n)
+	if c, l := read(); c != 0 || l != 0 {
+		t.Fatalf("%d segments' columns and %d word lists read before Warm and any search", c, l)
 	}
 	ix.Warm()
-	for deadline := time.Now().Add(10 * time.Second); columnsRead() == 0; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		c, l := read()
+		if c > 0 && l > 0 {
+			break
+		}
 		if time.Now().After(deadline) {
-			t.Fatal("Warm read no columns in 10s")
+			t.Fatalf("Warm read %d segments' columns and %d word lists in 10s", c, l)
 		}
 	}
 }

@@ -71,9 +71,11 @@ type Index struct {
 	browsing *recentCache[*catalog.SearchResult]
 	// words caches the corrections and completions of query words: a
 	// query typed word by word is searched again at every key, its
-	// earlier words with it, and each correction walks a Levenshtein
-	// automaton over the whole word list.
+	// earlier words with it.
 	words *recentCache[[]dictWord]
+	// wordLists hold each segment's word list in memory, for the lookups
+	// of the words cache misses.
+	wordLists *wordLists
 	// parts is how many goroutines a search runs on (see
 	// runInParts).
 	parts int
@@ -130,9 +132,10 @@ func OpenWith(path string, opts Options) (*Index, error) {
 	}
 	ix := &Index{
 		path: path, bi: bi, synonyms: syn, columns: newColumns(), parts: searchParts(runtime.GOMAXPROCS(0)),
-		facets:   newRecentCache(cacheSize, copyFacets),
-		browsing: newRecentCache(cacheSize, copyResult),
-		words:    newRecentCache(wordCacheSize, slices.Clone[[]dictWord]),
+		facets:    newRecentCache(cacheSize, copyFacets),
+		browsing:  newRecentCache(cacheSize, copyResult),
+		words:     newRecentCache(wordCacheSize, slices.Clone[[]dictWord]),
+		wordLists: newWordLists(),
 	}
 	ix.needsRebuild.Store(fresh)
 	return ix, nil
@@ -262,10 +265,11 @@ func (ix *Index) invalidateCaches() {
 	ix.words.invalidate()
 }
 
-// Warm starts reading the columns of the index's segments (see columns) in
-// the background, now and whenever a rebuild replaces the index, so that the
-// first searches need not read their hits' doc values: the first search of
-// all 100k talks took a quarter of a second that way. A server calls it; a
+// Warm starts reading the columns and word lists of the index's segments
+// (see columns and wordLists) in the background, now and whenever a rebuild
+// replaces the index, so that the first searches need not read their hits'
+// doc values (the first search of all 100k talks took a quarter of a
+// second that way) nor look words up in Bleve's dictionaries. A server calls it; a
 // one-off command, which searches once, need not pay for it.
 func (ix *Index) Warm() {
 	ix.warm.Store(true)
@@ -274,7 +278,8 @@ func (ix *Index) Warm() {
 	ix.warmColumns()
 }
 
-// warmColumns starts reading the columns Warm asked for. Callers hold mu.
+// warmColumns starts reading the columns and word lists Warm asked for.
+// Callers hold mu.
 func (ix *Index) warmColumns() {
 	if !ix.warm.Load() || ix.usable() != nil {
 		return
@@ -286,5 +291,6 @@ func (ix *Index) warmColumns() {
 	defer r.Close()
 	if snap, ok := r.(*scorch.IndexSnapshot); ok {
 		ix.columns.ready(snap)
+		ix.wordLists.view(snap)
 	}
 }

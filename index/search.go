@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -71,6 +72,9 @@ func (ix *Index) SearchLoading(ctx context.Context, req catalog.SearchRequest, l
 	}
 	defer reader.Close()
 	dict := &dictionary{ctx: ctx, r: reader, cache: ix.words, gen: wordsGen}
+	if snap, ok := reader.(*scorch.IndexSnapshot); ok {
+		dict.lists = ix.wordLists.view(snap)
+	}
 
 	comp := &compiler{m: ix.bi.Mapping(), syn: ix.synonyms, words: dict, partial: partial}
 	top, hasText := comp.compile(clauses)

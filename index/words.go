@@ -1,13 +1,16 @@
 package index
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"strconv"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Bounds on how far one query word expands. Each correction or completion
@@ -83,6 +86,13 @@ type dictionary struct {
 	// stays at generation gen, the one r was opened in.
 	cache *recentCache[[]dictWord]
 	gen   uint64
+
+	// lists, if not nil, are the word lists of r's segments, which answer
+	// typo lookups and completions in place of r (see wordLists).
+	lists []*segmentWords
+	// segmentDicts are r's segments' dictionaries of fieldWords, read
+	// once for recounting (see recount).
+	segmentDicts []segment.TermDictionary
 }
 
 func (d *dictionary) fail(err error) {
@@ -139,39 +149,46 @@ func (d *dictionary) corrections(word string, edits int) []dictWord {
 		if own >= commonWord {
 			return nil
 		}
-		return d.near(word, edits, func(e *bleveindex.DictEntry) bool {
-			return own == 0 || e.Count >= typoDominance*own
+		return d.near(word, edits, func(count uint64) bool {
+			return own == 0 || count >= typoDominance*own
 		})
 	})
 }
 
 func (d *dictionary) neighbours(word string, edits int) []dictWord {
 	return d.cached(lookupKey("neighbours", word, edits), func() []dictWord {
-		return d.near(word, edits, func(*bleveindex.DictEntry) bool { return true })
+		return d.near(word, edits, func(uint64) bool { return true })
 	})
 }
 
-// near returns up to maxCorrections words within edits of word that keep
-// accepts, closest and most used first.
-func (d *dictionary) near(word string, edits int, keep func(*bleveindex.DictEntry) bool) []dictWord {
+// near returns up to maxCorrections words within edits of word whose
+// count keep accepts, closest and most used first.
+func (d *dictionary) near(word string, edits int, keep func(count uint64) bool) []dictWord {
 	if edits <= 0 {
 		return nil
 	}
-	fuzzy, ok := d.r.(bleveindex.IndexReaderFuzzy)
-	if !ok {
-		return nil
-	}
-	fd, err := fuzzy.FieldDictFuzzy(fieldWords, word, edits, "")
-	if err != nil {
-		d.fail(fmt.Errorf("words near %q: %w", word, err))
-		return nil
-	}
 	var found []dictWord
-	d.scan(fd, func(e *bleveindex.DictEntry) {
-		if e.Term != word && keep(e) {
-			found = append(found, dictWord{e.Term, e.Count, levenshtein(word, e.Term)})
+	add := func(term string, count uint64) {
+		if term != word && keep(count) {
+			found = append(found, dictWord{term, count, levenshtein(word, term)})
 		}
-	})
+	}
+	if d.lists != nil {
+		for _, e := range nearInLists(d.lists, word, edits, maxDictScan) {
+			add(string(e.term), e.count)
+		}
+	} else {
+		fuzzy, ok := d.r.(bleveindex.IndexReaderFuzzy)
+		if !ok {
+			return nil
+		}
+		fd, err := fuzzy.FieldDictFuzzy(fieldWords, word, edits, "")
+		if err != nil {
+			d.fail(fmt.Errorf("words near %q: %w", word, err))
+			return nil
+		}
+		d.scan(fd, func(e *bleveindex.DictEntry) { add(e.Term, d.recount(e.Term, e.Count)) })
+	}
 	slices.SortFunc(found, func(a, b dictWord) int {
 		return cmp.Or(cmp.Compare(a.edits, b.edits), cmp.Compare(b.count, a.count), cmp.Compare(a.term, b.term))
 	})
@@ -185,19 +202,69 @@ func (d *dictionary) completions(prefix string, limit int) []dictWord {
 }
 
 func (d *dictionary) lookupCompletions(prefix string, limit int) []dictWord {
-	fd, err := d.r.FieldDictPrefix(fieldWords, []byte(prefix))
-	if err != nil {
-		d.fail(fmt.Errorf("words starting with %q: %w", prefix, err))
-		return nil
-	}
 	var found []dictWord
-	d.scan(fd, func(e *bleveindex.DictEntry) {
-		found = append(found, dictWord{term: e.Term, count: e.Count})
-	})
+	if d.lists != nil {
+		entries := prefixedInLists(d.lists, prefix, maxDictScan)
+		// Sorted as below before the terms become strings, of which only
+		// limit are kept out of as many as maxDictScan.
+		slices.SortFunc(entries, func(a, b listEntry) int {
+			return cmp.Or(cmp.Compare(b.count, a.count), bytes.Compare(a.term, b.term))
+		})
+		for _, e := range entries[:min(len(entries), limit)] {
+			found = append(found, dictWord{term: string(e.term), count: e.count})
+		}
+	} else {
+		fd, err := d.r.FieldDictPrefix(fieldWords, []byte(prefix))
+		if err != nil {
+			d.fail(fmt.Errorf("words starting with %q: %w", prefix, err))
+			return nil
+		}
+		d.scan(fd, func(e *bleveindex.DictEntry) {
+			found = append(found, dictWord{term: e.Term, count: d.recount(e.Term, e.Count)})
+		})
+	}
 	slices.SortFunc(found, func(a, b dictWord) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.term, b.term))
 	})
 	return found[:min(len(found), limit)]
+}
+
+// recount returns how many documents of r's segments have term (deleted
+// ones included, as a dictionary counts them), where the dictionary said
+// reported.
+//
+// Why: zap's dictionary iterator reads every term's postings into one
+// list, and once it has read a term of one document (stored inline and
+// flagged in the list), it counts every later term of the segment as one
+// document too. Most counts of a fuzzy or prefix listing were wrong that
+// way (TestWordListsFindWhatBleveFinds), and completions and corrections
+// are chosen by count. The word lists count right (readSegmentWords); this
+// makes the lookups done before they are read agree with them.
+func (d *dictionary) recount(term string, reported uint64) uint64 {
+	snap, ok := d.r.(*scorch.IndexSnapshot)
+	if !ok {
+		return reported
+	}
+	if d.segmentDicts == nil {
+		for _, ss := range snap.Segments() {
+			dict, err := ss.Segment().Dictionary(fieldWords)
+			if err != nil {
+				d.fail(fmt.Errorf("count %q: %w", term, err))
+				return reported
+			}
+			d.segmentDicts = append(d.segmentDicts, dict)
+		}
+	}
+	var n uint64
+	for _, dict := range d.segmentDicts {
+		pl, err := dict.PostingsList([]byte(term), nil, nil)
+		if err != nil {
+			d.fail(fmt.Errorf("count %q: %w", term, err))
+			return reported
+		}
+		n += pl.Count()
+	}
+	return n
 }
 
 // scan visits up to maxDictScan entries of fd and closes it.

@@ -3,6 +3,8 @@ package notesimport
 import (
 	"sort"
 	"strings"
+
+	"github.com/talkdex/talkdex/internal/editdist"
 )
 
 // eventRef is one catalog event as the candidates name it.
@@ -139,7 +141,7 @@ func (x *eventIndex) findSeries(toks []string, fuzzy bool) (int, int) {
 					score = 1
 				case fuzzy && len(s.compact) >= 6 && len(span) >= 6:
 					// One typo in a long name: "Netwroking Scale".
-					if editDistance(span, s.compact) <= 1 {
+					if editdist.Distance(span, s.compact) <= 1 {
 						score = 0.9
 					}
 				}

@@ -3,6 +3,8 @@ package notesimport
 import (
 	"math"
 	"strings"
+
+	"github.com/talkdex/talkdex/internal/editdist"
 )
 
 // titleForm is a title prepared for comparison.
@@ -224,7 +226,7 @@ func (w tokenWeights) truncationOf(q, c []string) bool {
 	}
 	weight := 0.0
 	for i, qt := range q {
-		if qt != c[i] && (!similarWord(qt, c[i]) || editDistance(qt, c[i]) > 1) {
+		if qt != c[i] && (!similarWord(qt, c[i]) || editdist.Distance(qt, c[i]) > 1) {
 			return false
 		}
 		weight += w.of(c[i])

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/talkdex/talkdex/internal/editdist"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -118,33 +119,6 @@ func contentTokens(s string) []string {
 	return out
 }
 
-// editDistance is the optimal-string-alignment distance: Levenshtein plus
-// adjacent transpositions, the commonest typo ("deamon" for "daemon").
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
-}
-
 // similarWord accepts a typo in a long word. In a short word one letter is
 // often the whole difference ("ipv4"/"ipv6", "bgp"/"bfd"), so only two
 // swapped letters pass there ("netx" for "next").
@@ -159,11 +133,11 @@ func similarWord(a, b string) bool {
 	n := min(len([]rune(a)), len([]rune(b)))
 	switch {
 	case n >= 9:
-		return editDistance(a, b) <= 2
+		return editdist.Distance(a, b) <= 2
 	case n >= 5:
-		return editDistance(a, b) <= 1
+		return editdist.Distance(a, b) <= 1
 	case n >= 4:
-		return len(a) == len(b) && editDistance(a, b) == 1 && sameLetters(a, b)
+		return len(a) == len(b) && editdist.Distance(a, b) == 1 && sameLetters(a, b)
 	}
 	return false
 }
