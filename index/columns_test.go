@@ -422,3 +422,34 @@ func applyInBatches(t *testing.T, ix *Index, talks []*catalog.Talk, size int) ma
 	}
 	return byID
 }
+
+// TestWarmedWaitsForEverySegment: Warmed is false until every segment has
+// its columns and word lists, true after, and false again once a write
+// adds a segment not read yet.
+func TestWarmedWaitsForEverySegment(t *testing.T) {
+	ix := loadSample(t)
+	if ix.Warmed() {
+		t.Fatal("warmed before anything was read")
+	}
+	waitWarmed := func() {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !ix.Warmed(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("not warmed in 10s")
+			}
+		}
+		if ix.columns.segments.held() == 0 || ix.wordLists.segments.held() == 0 {
+			t.Fatal("warmed with no columns or word lists read")
+		}
+	}
+	waitWarmed()
+	extra := &catalog.Talk{ID: 99, Series: "NOG", Event: "NOG 1", Year: 2021, Title: "Warming up"}
+	extra.Normalize()
+	if err := ix.Apply(context.Background(), []*catalog.Talk{extra}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ix.Warmed() {
+		t.Fatal("warmed at once after a write added a segment")
+	}
+	waitWarmed()
+}

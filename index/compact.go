@@ -37,5 +37,8 @@ func (ix *Index) Compact(ctx context.Context) error {
 	if err := s.ForceMerge(ctx, &opts); err != nil {
 		return fmt.Errorf("compact index: %w", err)
 	}
+	// The merged segments are new: a server reads their columns and word
+	// lists now rather than at its next searches.
+	ix.warmColumns()
 	return nil
 }

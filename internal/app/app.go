@@ -227,6 +227,11 @@ func (c *Catalog) closeFiles() error {
 // HasIndex reports whether this process has the search index open.
 func (c *Catalog) HasIndex() bool { return c.index != nil }
 
+// IndexWarmed reports whether the search index has read what searches
+// need of each of its segments (see index.Warmed), starting what is
+// missing; true when this process has no index.
+func (c *Catalog) IndexWarmed() bool { return c.index == nil || c.index.Warmed() }
+
 // Dir is the data directory.
 func (c *Catalog) Dir() string { return c.dir }
 
