@@ -459,7 +459,17 @@ func (c *compiler) match(targets []textTarget, text string, phrase bool, boost f
 			// matched as a phrase it would read the positions of every
 			// talk that has it.
 			asPhrase := phrase && a.tokens >= 2
-			q := matchText(t.field, a.analyzer, text, asPhrase, t.boost*boost)
+			var q query.Query
+			if a.tokens == 1 {
+				// One word is searched as its term. Bleve would wrap it,
+				// as a match query, in a conjunction of one, which adds
+				// nothing to its score but costs its hits.
+				tq := fieldTerm(t.field, a.terms)
+				tq.SetBoost(t.boost * boost)
+				q = tq
+			} else {
+				q = matchText(t.field, a.analyzer, text, asPhrase, t.boost*boost)
+			}
 			c.keyLeaf(q, t.field, a, text, asPhrase)
 			if phrase && !asPhrase && most >= 2 {
 				// The word is left because the language drops the
