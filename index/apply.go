@@ -191,7 +191,7 @@ func (ix *Index) swapIn(ctx context.Context, fresh bleve.Index) error {
 		}
 		return ix.restore(fmt.Errorf("open new index: %w", err))
 	}
-	ix.bi, ix.columns = bi, newColumns()
+	ix.bi, ix.columns = bi, newColumns(ix.reads)
 	ix.needsRebuild.Store(false)
 	ix.warmColumns()
 	// A failure here only leaves a directory behind that the next Open
@@ -209,7 +209,7 @@ func (ix *Index) restore(cause error) error {
 	if err != nil {
 		return fmt.Errorf("%w; the index is unavailable: %v", cause, err)
 	}
-	ix.bi, ix.columns = bi, newColumns()
+	ix.bi, ix.columns = bi, newColumns(ix.reads)
 	if fresh {
 		ix.needsRebuild.Store(true)
 	}

@@ -97,9 +97,9 @@ type segmentColumns struct {
 	sums []uint64
 }
 
-func newColumns() *columns {
+func newColumns(reads backgroundReads) *columns {
 	cs := &columns{values: map[string]uint32{}}
-	cs.segments = newPerSegment(cs.build)
+	cs.segments = newPerSegment(cs.build, reads)
 	return cs
 }
 

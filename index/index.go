@@ -76,6 +76,8 @@ type Index struct {
 	// wordLists hold each segment's word list in memory, for the lookups
 	// of the words cache misses.
 	wordLists *wordLists
+	// reads are shared by the background reads of columns and word lists.
+	reads backgroundReads
 	// parts is how many goroutines a search runs on (see
 	// runInParts).
 	parts int
@@ -131,12 +133,13 @@ func OpenWith(path string, opts Options) (*Index, error) {
 		return nil, err
 	}
 	ix := &Index{
-		path: path, bi: bi, synonyms: syn, columns: newColumns(), parts: searchParts(runtime.GOMAXPROCS(0)),
-		facets:    newRecentCache(cacheSize, copyFacets),
-		browsing:  newRecentCache(cacheSize, copyResult),
-		words:     newRecentCache(wordCacheSize, slices.Clone[[]dictWord]),
-		wordLists: newWordLists(),
+		path: path, bi: bi, synonyms: syn, parts: searchParts(runtime.GOMAXPROCS(0)),
+		facets:   newRecentCache(cacheSize, copyFacets),
+		browsing: newRecentCache(cacheSize, copyResult),
+		words:    newRecentCache(wordCacheSize, slices.Clone[[]dictWord]),
+		reads:    newBackgroundReads(),
 	}
+	ix.columns, ix.wordLists = newColumns(ix.reads), newWordLists(ix.reads)
 	ix.needsRebuild.Store(fresh)
 	return ix, nil
 }

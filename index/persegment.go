@@ -13,14 +13,26 @@ import (
 // search never waits for a read, and goes without until it is done.
 type perSegment[T any] struct {
 	read func(segment.Segment) (*T, error)
+	// reads holds a slot per read under way, shared with the index's other
+	// per-segment values, so that reads take turns on one core and leave
+	// the other to the searches: a server's first search after it starts
+	// ran beside every read at once, and took twice as long.
+	reads backgroundReads
 
 	mu      sync.Mutex
 	values  map[segment.Segment]*T
 	reading map[segment.Segment]bool
 }
 
-func newPerSegment[T any](read func(segment.Segment) (*T, error)) *perSegment[T] {
-	return &perSegment[T]{read: read, values: map[segment.Segment]*T{}, reading: map[segment.Segment]bool{}}
+// backgroundReads are the slots of the reads of per-segment values that
+// may run at once.
+type backgroundReads chan struct{}
+
+// newBackgroundReads allows one read at a time.
+func newBackgroundReads() backgroundReads { return make(backgroundReads, 1) }
+
+func newPerSegment[T any](read func(segment.Segment) (*T, error), reads backgroundReads) *perSegment[T] {
+	return &perSegment[T]{read: read, reads: reads, values: map[segment.Segment]*T{}, reading: map[segment.Segment]bool{}}
 }
 
 // get returns what was read of each of segs, in order: nil for a segment
@@ -55,7 +67,9 @@ func (ps *perSegment[T]) get(segs []*scorch.SegmentSnapshot) (values []*T, missi
 
 // readInBackground reads seg and releases it.
 func (ps *perSegment[T]) readInBackground(seg segment.Segment) {
+	ps.reads <- struct{}{}
 	v, err := ps.read(seg)
+	<-ps.reads
 	_ = seg.DecRef()
 	ps.mu.Lock()
 	defer ps.mu.Unlock()

@@ -34,8 +34,8 @@ type wordLists struct {
 	segments *perSegment[segmentWords]
 }
 
-func newWordLists() *wordLists {
-	return &wordLists{segments: newPerSegment(readSegmentWords)}
+func newWordLists(reads backgroundReads) *wordLists {
+	return &wordLists{segments: newPerSegment(readSegmentWords, reads)}
 }
 
 // view returns the word lists of snap's segments in order, or nil when

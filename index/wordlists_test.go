@@ -265,7 +265,7 @@ func TestSegmentWordsNear(t *testing.T) {
 // merged away.
 func TestWordListsViewFollowsTheSegments(t *testing.T) {
 	ix, snap := wordListsCorpus(t)
-	wl := newWordLists()
+	wl := newWordLists(newBackgroundReads())
 	if lists := wl.view(snap); lists != nil {
 		t.Fatal("a view had lists before any was read")
 	}
