@@ -475,8 +475,12 @@ func (c *compiler) match(targets []textTarget, text string, phrase bool, boost f
 				// The word is left because the language drops the
 				// others ("los" of "los angeles" in Spanish). That is
 				// the phrase only in the talks of that language; in the
-				// others "angeles" alone is not "los angeles".
-				q = query.NewConjunctionQuery([]query.Query{q, languageFilter(a.languages)})
+				// others "angeles" alone is not "los angeles". The
+				// talks of the other languages are excluded rather than
+				// those of this one required: they are the few, and
+				// requiring English of every talk with "python" walked
+				// most of the index ("python what": 17 → 10 ms).
+				q = &query.BooleanQuery{Must: q, MustNot: languageFilter(otherLanguages(a.languages))}
 			}
 			alts = append(alts, q)
 		}
@@ -547,6 +551,19 @@ func languageFilter(codes []string) query.Query {
 		alts[i] = languageTerm(code)
 	}
 	return orQuery(alts)
+}
+
+// otherLanguages returns the codes of languages() not among codes. Every
+// talk is analysed in one of languages(), so a talk in none of the others
+// is in one of codes.
+func otherLanguages(codes []string) []string {
+	var out []string
+	for _, l := range languages() {
+		if !slices.Contains(codes, l.code) {
+			out = append(out, l.code)
+		}
+	}
+	return out
 }
 
 // languageTerm matches the talks analysed in the language code, scoring

@@ -334,9 +334,14 @@ func (ph *phraseMarks) collectWords(q query.Query, m mapping.IndexMapping) {
 }
 
 // eachLeaf calls visit with every query of q that is not a conjunction or
-// a disjunction of others.
+// a disjunction of others, nor a boolean query: of that, only the leaves
+// of its required part, since what it excludes matches in no hit.
 func eachLeaf(q query.Query, visit func(query.Query)) {
 	switch q := q.(type) {
+	case *query.BooleanQuery:
+		if q.Must != nil {
+			eachLeaf(q.Must, visit)
+		}
 	case *query.ConjunctionQuery:
 		for _, c := range q.Conjuncts {
 			eachLeaf(c, visit)
