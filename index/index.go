@@ -272,8 +272,8 @@ func (ix *Index) invalidateCaches() {
 // (see columns and wordLists) in the background, now and whenever a rebuild
 // replaces the index, so that the first searches need not read their hits'
 // doc values (the first search of all 100k talks took a quarter of a
-// second that way) nor look words up in Bleve's dictionaries. A server calls it; a
-// one-off command, which searches once, need not pay for it.
+// second that way) nor look words up in Bleve's dictionaries. A server
+// calls it; a one-off command, which searches once, need not pay for it.
 func (ix *Index) Warm() {
 	ix.warm.Store(true)
 	ix.mu.RLock()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+
 	"github.com/talkdex/talkdex/internal/editdist"
 )
 

@@ -246,14 +246,16 @@ func (d *dictionary) recount(term string, reported uint64) uint64 {
 		return reported
 	}
 	if d.segmentDicts == nil {
+		dicts := make([]segment.TermDictionary, 0, len(snap.Segments()))
 		for _, ss := range snap.Segments() {
 			dict, err := ss.Segment().Dictionary(fieldWords)
 			if err != nil {
 				d.fail(fmt.Errorf("count %q: %w", term, err))
 				return reported
 			}
-			d.segmentDicts = append(d.segmentDicts, dict)
+			dicts = append(dicts, dict)
 		}
+		d.segmentDicts = dicts
 	}
 	var n uint64
 	for _, dict := range d.segmentDicts {

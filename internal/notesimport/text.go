@@ -4,8 +4,9 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/talkdex/talkdex/internal/editdist"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/talkdex/talkdex/internal/editdist"
 )
 
 // foldText lower-cases s, strips accents and maps typographic quotes to the
