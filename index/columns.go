@@ -97,7 +97,7 @@ type segmentColumns struct {
 	sums []uint64
 }
 
-func newColumns(reads backgroundReads) *columns {
+func newColumns(reads *backgroundReads) *columns {
 	cs := &columns{values: map[string]uint32{}}
 	cs.segments = newPerSegment(cs.build, reads)
 	return cs

@@ -77,7 +77,7 @@ type Index struct {
 	// of the words cache misses.
 	wordLists *wordLists
 	// reads are shared by the background reads of columns and word lists.
-	reads backgroundReads
+	reads *backgroundReads
 	// parts is how many goroutines a search runs on (see
 	// runInParts).
 	parts int

@@ -13,25 +13,57 @@ import (
 // search never waits for a read, and goes without until it is done.
 type perSegment[T any] struct {
 	read func(segment.Segment) (*T, error)
-	// reads holds a slot per read under way, shared with the index's other
-	// per-segment values, so that reads take turns on one core and leave
-	// the other to the searches: a server's first search after it starts
-	// ran beside every read at once, and took twice as long.
-	reads backgroundReads
+	// reads runs the reads, shared with the index's other per-segment
+	// values, so that they take turns on one core and leave the other to
+	// the searches: a server's first search after it starts ran beside
+	// every read at once, and took twice as long.
+	reads *backgroundReads
 
 	mu      sync.Mutex
 	values  map[segment.Segment]*T
 	reading map[segment.Segment]bool
 }
 
-// backgroundReads are the slots of the reads of per-segment values that
-// may run at once.
-type backgroundReads chan struct{}
+// backgroundReads runs reads of per-segment values one at a time, on a
+// goroutine of its own, in the order they were asked for: a server asks
+// for its columns first, without which facets are read from doc values
+// (tens of ms for a broad search), then for its word lists.
+type backgroundReads struct {
+	mu      sync.Mutex
+	pending []func()
+	busy    bool // a goroutine is running the pending reads
+}
 
-// newBackgroundReads allows one read at a time.
-func newBackgroundReads() backgroundReads { return make(backgroundReads, 1) }
+func newBackgroundReads() *backgroundReads { return &backgroundReads{} }
 
-func newPerSegment[T any](read func(segment.Segment) (*T, error), reads backgroundReads) *perSegment[T] {
+// start queues read, starting the goroutine if none is running.
+func (b *backgroundReads) start(read func()) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.pending = append(b.pending, read)
+	if !b.busy {
+		b.busy = true
+		go b.run()
+	}
+}
+
+// run runs the pending reads until there are none.
+func (b *backgroundReads) run() {
+	for {
+		b.mu.Lock()
+		if len(b.pending) == 0 {
+			b.busy = false
+			b.mu.Unlock()
+			return
+		}
+		read := b.pending[0]
+		b.pending = b.pending[1:]
+		b.mu.Unlock()
+		read()
+	}
+}
+
+func newPerSegment[T any](read func(segment.Segment) (*T, error), reads *backgroundReads) *perSegment[T] {
 	return &perSegment[T]{read: read, reads: reads, values: map[segment.Segment]*T{}, reading: map[segment.Segment]bool{}}
 }
 
@@ -54,7 +86,7 @@ func (ps *perSegment[T]) get(segs []*scorch.SegmentSnapshot) (values []*T, missi
 		if !ps.reading[seg] {
 			ps.reading[seg] = true
 			seg.AddRef() // kept open for the read, even if merged away
-			go ps.readInBackground(seg)
+			ps.reads.start(func() { ps.readInBackground(seg) })
 		}
 	}
 	for seg := range ps.values {
@@ -67,9 +99,7 @@ func (ps *perSegment[T]) get(segs []*scorch.SegmentSnapshot) (values []*T, missi
 
 // readInBackground reads seg and releases it.
 func (ps *perSegment[T]) readInBackground(seg segment.Segment) {
-	ps.reads <- struct{}{}
 	v, err := ps.read(seg)
-	<-ps.reads
 	_ = seg.DecRef()
 	ps.mu.Lock()
 	defer ps.mu.Unlock()

@@ -35,7 +35,7 @@ type wordLists struct {
 	segments *perSegment[segmentWords]
 }
 
-func newWordLists(reads backgroundReads) *wordLists {
+func newWordLists(reads *backgroundReads) *wordLists {
 	return &wordLists{segments: newPerSegment(readSegmentWords, reads)}
 }
 
