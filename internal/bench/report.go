@@ -71,7 +71,7 @@ func PrintBench(w io.Writer, rep *Report) error {
 		fmt.Fprintf(tw, "search p99\t%.2f ms\t(FTS5 %.2f ms, ratio %.2f)\n", s.Search.Talkdex.P99MS, s.Search.FTS5.P99MS, s.Search.P99Ratio)
 		fmt.Fprintf(tw, "searches\t%d\t(found nothing: talkdex %d, FTS5 %d)\n", s.Search.Talkdex.Samples, s.Search.TalkdexEmpty, s.Search.FTS5Empty)
 		fmt.Fprintf(tw, "/api/v1/talks\t%.0f req/s\t(%d clients, %.1f s, %d errors)\n", s.HTTP.RequestsPerSecond, s.HTTP.Clients, s.HTTP.Seconds, s.HTTP.Errors)
-		fmt.Fprintf(tw, "bench RSS\t%s\t(peak %s; holds the FTS5 baseline and source talks too)\n", mib(s.Bench.RSS), mib(s.Bench.Peak))
+		fmt.Fprintf(tw, "bench RSS\t%s\t(peak %s; holds the FTS5 baseline too)\n", mib(s.Bench.RSS), mib(s.Bench.Peak))
 		if cs := s.ColdStart; cs != nil {
 			fmt.Fprintf(tw, "cold start\t%.0f ms\t(spawn to first answered search)\n", cs.MS)
 			fmt.Fprintf(tw, "server RSS\t%s\t(peak %s; the spawned server after warm searches)\n", mib(cs.Server.RSS), mib(cs.Server.Peak))
