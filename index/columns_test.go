@@ -87,20 +87,14 @@ func TestFacetCountsAcrossSegmentsAndWrites(t *testing.T) {
 // settleColumns waits until every segment of ix has its facet column.
 func settleColumns(t *testing.T, ix *Index) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+	waitUntil(t, "every segment's facet columns", func() bool {
 		r, err := ix.reader()
 		if err != nil {
 			t.Fatal(err)
 		}
-		ready := ix.columns.ready(r.(*scorch.IndexSnapshot))
-		_ = r.Close()
-		if ready {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("facet columns not built after 30s")
-		}
-	}
+		defer r.Close()
+		return ix.columns.ready(r.(*scorch.IndexSnapshot))
+	})
 }
 
 func checkFacetCounts(t *testing.T, ix *Index, live map[int64]*catalog.Talk) {
@@ -345,15 +339,10 @@ func TestWarmReadsColumnsBeforeAnySearch(t *testing.T) {
 		t.Fatalf("%d segments' columns and %d word lists read before Warm and any search", c, l)
 	}
 	ix.Warm()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+	waitUntil(t, "columns and word lists read by Warm", func() bool {
 		c, l := read()
-		if c > 0 && l > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Warm read %d segments' columns and %d word lists in 10s", c, l)
-		}
-	}
+		return c > 0 && l > 0
+	})
 }
 
 // TestSearchesWhileWriting runs searches with facets and sorts while
@@ -433,11 +422,7 @@ func TestWarmedWaitsForEverySegment(t *testing.T) {
 	}
 	waitWarmed := func() {
 		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); !ix.Warmed(); time.Sleep(5 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatal("not warmed in 10s")
-			}
-		}
+		waitUntil(t, "Warmed", ix.Warmed)
 		if ix.columns.segments.held() == 0 || ix.wordLists.segments.held() == 0 {
 			t.Fatal("warmed with no columns or word lists read")
 		}

@@ -184,3 +184,21 @@ func ptr[T any](v T) *T { return &v }
 // sameScore reports whether two scores are equal but for the last bits,
 // which Bleve's sums leave to the order they add in.
 func sameScore(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(a)) }
+
+// waitUntil calls done until it reports true, and fails the test if it
+// has not within 30 s; what names what was waited for.
+func waitUntil(t testing.TB, what string, done func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !done(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 30 s", what)
+		}
+	}
+}
+
+// held is how many segments' values ps keeps.
+func (ps *perSegment[T]) held() int {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return len(ps.values)
+}

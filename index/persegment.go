@@ -74,12 +74,12 @@ func (ps *perSegment[T]) get(segs []*scorch.SegmentSnapshot) (values []*T, missi
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	values = make([]*T, len(segs))
-	live := make(map[segment.Segment]bool, len(segs))
+	found := 0
 	for i, ss := range segs {
 		seg := ss.Segment()
-		live[seg] = true
 		values[i] = ps.values[seg]
 		if values[i] != nil {
+			found++
 			continue
 		}
 		missing = true
@@ -89,9 +89,17 @@ func (ps *perSegment[T]) get(segs []*scorch.SegmentSnapshot) (values []*T, missi
 			ps.reads.start(func() { ps.readInBackground(seg) })
 		}
 	}
-	for seg := range ps.values {
-		if !live[seg] {
-			delete(ps.values, seg)
+	// Every search calls get, so the segments are gone through again only
+	// when some value is not among theirs.
+	if len(ps.values) > found {
+		live := make(map[segment.Segment]bool, len(segs))
+		for _, ss := range segs {
+			live[ss.Segment()] = true
+		}
+		for seg := range ps.values {
+			if !live[seg] {
+				delete(ps.values, seg)
+			}
 		}
 	}
 	return values, missing
@@ -109,11 +117,4 @@ func (ps *perSegment[T]) readInBackground(seg segment.Segment) {
 	if err == nil {
 		ps.values[seg] = v
 	}
-}
-
-// held is how many segments' values are kept.
-func (ps *perSegment[T]) held() int {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	return len(ps.values)
 }

@@ -43,16 +43,11 @@ func TestBackgroundReadsTakeTurns(t *testing.T) {
 	}
 	shared := newBackgroundReads()
 	a, b := newPerSegment(reader(1), shared), newPerSegment(reader(2), shared)
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+	waitUntil(t, "both values of every segment", func() bool {
 		_, aMissing := a.get(segs)
 		_, bMissing := b.get(segs)
-		if !aMissing && !bMissing {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("not every segment was read in 10s")
-		}
-	}
+		return !aMissing && !bMissing
+	})
 	if m := most.Load(); m != 1 {
 		t.Errorf("%d reads ran at once, want 1", m)
 	}

@@ -115,18 +115,6 @@ func readSegmentWords(seg segment.Segment) (*segmentWords, error) {
 	return sw, nil
 }
 
-// newSegmentWords indexes terms, which must be sorted and distinct, with
-// their counts; for tests.
-func newSegmentWords(terms []string, counts []uint32) *segmentWords {
-	sw := &segmentWords{counts: counts}
-	for _, t := range terms {
-		sw.text = append(sw.text, t...)
-		sw.ends = append(sw.ends, uint32(len(sw.text)))
-	}
-	sw.indexPairs()
-	return sw
-}
-
 func (sw *segmentWords) len() int { return len(sw.ends) }
 
 // term returns term i, sharing the list's memory.

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -232,6 +231,18 @@ func TestDictionaryAnswersAlikeWithLists(t *testing.T) {
 	}
 }
 
+// newSegmentWords indexes terms, which must be sorted and distinct, with
+// their counts, as readSegmentWords does a segment's.
+func newSegmentWords(terms []string, counts []uint32) *segmentWords {
+	sw := &segmentWords{counts: counts}
+	for _, t := range terms {
+		sw.text = append(sw.text, t...)
+		sw.ends = append(sw.ends, uint32(len(sw.text)))
+	}
+	sw.indexPairs()
+	return sw
+}
+
 // TestSegmentWordsNear checks the letter-pair filter on words chosen to
 // strain it: runs of one letter, whose pairs repeat; words of fewer pairs
 // than the filter needs; and the lengths at either end of reach.
@@ -292,15 +303,12 @@ func TestWordListsViewFollowsTheSegments(t *testing.T) {
 // done.
 func waitForLists(t *testing.T, wl *wordLists, snap *scorch.IndexSnapshot) []*segmentWords {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if lists := wl.view(snap); lists != nil {
-			return lists
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatal("the word lists were never read")
-	return nil
+	var lists []*segmentWords
+	waitUntil(t, "the word lists", func() bool {
+		lists = wl.view(snap)
+		return lists != nil
+	})
+	return lists
 }
 
 // BenchmarkWordLookup looks words up within one and two edits, and
