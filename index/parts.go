@@ -32,9 +32,20 @@ func searchParts(cpus int) int { return min(cpus, 2) }
 type partReader struct {
 	*scorch.IndexSnapshot
 	lo, hi uint64
+	// dense has the snapshot's held lists, which scoring readers read.
+	dense *denseView
 }
 
 func (r *partReader) TermFieldReader(ctx context.Context, term []byte, field string, freq, norm, vectors bool) (bleveindex.TermFieldReader, error) {
+	if !vectors && (freq || norm) {
+		dr, err := r.dense.reader(term, field, freq, norm)
+		if err != nil {
+			return nil, err
+		}
+		if dr != nil {
+			return &partTermReader{TermFieldReader: dr, part: r.span()}, nil
+		}
+	}
 	tfr, err := r.IndexSnapshot.TermFieldReader(ctx, term, field, freq, norm, vectors)
 	if err != nil {
 		return nil, err
@@ -227,6 +238,8 @@ func (ix *Index) runInParts(ctx context.Context, top query.Query, size, from int
 		model = bleveindex.BM25Scoring
 	}
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return model }))
+	dense, _ := ix.dense.get(snap.Segments())
+	view := newDenseView(snap, dense)
 	parts := ix.parts
 	results := make([]partResult, parts)
 	var wg sync.WaitGroup
@@ -236,7 +249,7 @@ func (ix *Index) runInParts(ctx context.Context, top query.Query, size, from int
 			hi = math.MaxUint64
 		}
 		wg.Go(func() {
-			results[p] = ix.searchPart(ctx, &partReader{IndexSnapshot: snap, lo: lo, hi: hi}, top, from+size, wants)
+			results[p] = ix.searchPart(ctx, &partReader{IndexSnapshot: snap, lo: lo, hi: hi, dense: view}, top, from+size, wants)
 		})
 	}
 	wg.Wait()

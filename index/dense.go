@@ -1,0 +1,390 @@
+package index
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// Zap keeps a term's postings in chunks of about a thousand documents, each
+// read from its start: a searcher that jumps to a document walks every
+// posting before it in its chunk. A query joining a common word with a
+// rarer one ("python teams") jumps the common word's searchers to each talk
+// of the rarer, and walked nearly all of "python"'s 55k postings at 100k
+// talks in each of its fields (7 of its 9 ms). A segment's densest scored
+// terms are therefore also held decoded, as arrays a searcher jumps
+// through by binary search, and that it steps through without decoding.
+// Searches read from them the same documents, frequencies and norms as
+// from zap, so scores do not change (TestDenseReaderReadsWhatZapReads).
+
+// denseLimits say which terms of a segment are held.
+type denseLimits struct {
+	// minPostings is the fewest postings a term needs to be held.
+	minPostings uint64
+	// bytesPerDoc bounds the memory of a segment's lists, per document.
+	bytesPerDoc uint64
+}
+
+// defaultDenseLimits hold terms of at least 2,048 postings (a shorter list
+// spans one or two zap chunks, and walking it costs little), in up to 100
+// bytes per document: 10 MB at 100k talks, about 1.7M postings, which held
+// 291 lists of the bench's 100k catalog, "python" in every field among
+// them.
+func defaultDenseLimits() denseLimits { return denseLimits{minPostings: 2048, bytesPerDoc: 100} }
+
+// densePostingBytes is what a held posting costs: its document number and
+// the index of its frequency and norm in the list's table.
+const densePostingBytes = 6
+
+// scoredFields are the fields a query's words are scored in (see
+// fieldBoosts); only their terms are held.
+func scoredFields() []string {
+	return []string{fieldTitle, fieldSpeakers, fieldNote, fieldTags, fieldMyTags, fieldAbstract, fieldEventText, fieldSeriesText}
+}
+
+// segmentDense is one segment's dense lists, by field and term.
+type segmentDense struct {
+	lists map[denseKey]*denseList
+}
+
+type denseKey struct{ field, term string }
+
+// denseList is a term's postings in one segment, deleted documents
+// included (the snapshot says which are deleted).
+type denseList struct {
+	docs  []uint32 // document numbers within the segment, ascending
+	stats []uint16 // index of each document's frequency and norm in table
+	table []denseStat
+}
+
+// denseStat is a posting's frequency and norm, as zap reads them.
+type denseStat struct {
+	freq uint64
+	norm float64
+}
+
+// readSegmentDense decodes seg's densest terms of the scored fields within
+// limits, the densest first.
+func readSegmentDense(seg segment.Segment, limits denseLimits) (*segmentDense, error) {
+	docs := seg.Count()
+	type candidate struct {
+		key   denseKey
+		count uint64
+	}
+	var candidates []candidate
+	for _, field := range scoredFields() {
+		dict, err := seg.Dictionary(field)
+		if err != nil {
+			return nil, fmt.Errorf("read dense lists of %s: %w", field, err)
+		}
+		var postings segment.PostingsList
+		it := dict.AutomatonIterator(nil, nil, nil)
+		for {
+			e, err := it.Next()
+			if err != nil {
+				return nil, fmt.Errorf("read dense lists of %s: %w", field, err)
+			}
+			if e == nil {
+				break
+			}
+			count := e.Count
+			// See readSegmentWords: after a term of one document, zap's
+			// iterator counts every term as one.
+			if count == 1 {
+				if postings, err = dict.PostingsList([]byte(e.Term), nil, postings); err != nil {
+					return nil, fmt.Errorf("read dense lists: count %s:%q: %w", field, e.Term, err)
+				}
+				count = postings.Count()
+			}
+			if count >= limits.minPostings {
+				candidates = append(candidates, candidate{denseKey{field, e.Term}, count})
+			}
+		}
+	}
+	slices.SortFunc(candidates, func(a, b candidate) int { return cmp.Compare(b.count, a.count) })
+	sd := &segmentDense{lists: map[denseKey]*denseList{}}
+	budget := docs * limits.bytesPerDoc
+	for _, c := range candidates {
+		cost := c.count * densePostingBytes
+		if cost > budget {
+			continue
+		}
+		l, err := decodeDense(seg, c.key, c.count)
+		if err != nil {
+			return nil, err
+		}
+		if l != nil {
+			sd.lists[c.key] = l
+			budget -= cost
+		}
+	}
+	return sd, nil
+}
+
+// decodeDense reads key's postings in seg, deleted documents included; nil
+// when they have more distinct frequency and norm pairs than a table
+// index holds.
+func decodeDense(seg segment.Segment, key denseKey, count uint64) (*denseList, error) {
+	dict, err := seg.Dictionary(key.field)
+	if err != nil {
+		return nil, fmt.Errorf("read dense list %s:%q: %w", key.field, key.term, err)
+	}
+	pl, err := dict.PostingsList([]byte(key.term), nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read dense list %s:%q: %w", key.field, key.term, err)
+	}
+	l := &denseList{docs: make([]uint32, 0, count), stats: make([]uint16, 0, count)}
+	index := map[denseStat]uint16{}
+	it := pl.Iterator(true, true, false, nil)
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("read dense list %s:%q: %w", key.field, key.term, err)
+		}
+		if p == nil {
+			break
+		}
+		st := denseStat{freq: p.Frequency(), norm: p.Norm()}
+		i, ok := index[st]
+		if !ok {
+			if len(l.table) > 1<<16-1 {
+				return nil, nil
+			}
+			i = uint16(len(l.table))
+			index[st] = i
+			l.table = append(l.table, st)
+		}
+		if p.Number() > 1<<32-1 {
+			return nil, nil
+		}
+		l.docs = append(l.docs, uint32(p.Number()))
+		l.stats = append(l.stats, i)
+	}
+	return l, nil
+}
+
+// denseView is the dense lists of a snapshot's segments, with what a
+// reader needs to number their documents as the snapshot does.
+type denseView struct {
+	segs    []*scorch.SegmentSnapshot
+	lists   []*segmentDense // nil for a segment not read yet
+	offsets []uint64
+}
+
+func newDenseView(snap *scorch.IndexSnapshot, lists []*segmentDense) *denseView {
+	segs := snap.Segments()
+	v := &denseView{segs: segs, lists: lists, offsets: make([]uint64, len(segs))}
+	var offset uint64
+	for i, ss := range segs {
+		v.offsets[i] = offset
+		offset += ss.Segment().Count()
+	}
+	return v
+}
+
+// reader returns a reader of term in field over the snapshot that reads
+// the held lists, or nil when no segment holds the term's list.
+func (v *denseView) reader(term []byte, field string, freq, norm bool) (bleveindex.TermFieldReader, error) {
+	if v == nil {
+		return nil, nil
+	}
+	key := denseKey{field, string(term)}
+	held := false
+	for _, sd := range v.lists {
+		if sd != nil && sd.lists[key] != nil {
+			held = true
+			break
+		}
+	}
+	if !held {
+		return nil, nil
+	}
+	r := &denseReader{view: v, freq: freq, norm: norm, cursors: make([]postingCursor, len(v.segs))}
+	for i, ss := range v.segs {
+		if sd := v.lists[i]; sd != nil && sd.lists[key] != nil {
+			c := &arrayCursor{list: sd.lists[key], deleted: ss.Deleted()}
+			r.count += c.live()
+			r.cursors[i] = c
+			continue
+		}
+		dict, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return nil, fmt.Errorf("read %s:%q: %w", field, term, err)
+		}
+		pl, err := dict.PostingsList(term, ss.Deleted(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("read %s:%q: %w", field, term, err)
+		}
+		r.count += pl.Count()
+		c := &zapCursor{postings: pl, freq: freq, norm: norm}
+		c.rewind()
+		r.cursors[i] = c
+	}
+	return r, nil
+}
+
+// postingCursor steps through one segment's postings of a term.
+type postingCursor interface {
+	// next moves to the next live posting; ok is false past the last.
+	next() (doc uint64, st denseStat, ok bool, err error)
+	// advance moves to the first live posting at or after doc, which is
+	// after the cursor's last posting.
+	advance(doc uint64) (at uint64, st denseStat, ok bool, err error)
+	// rewind goes back to before the first posting.
+	rewind()
+}
+
+// arrayCursor reads a held list.
+type arrayCursor struct {
+	list    *denseList
+	deleted *roaring.Bitmap
+	pos     int // of the next posting
+}
+
+// live counts the list's postings of documents not deleted.
+func (c *arrayCursor) live() uint64 {
+	n := uint64(len(c.list.docs))
+	if c.deleted == nil || c.deleted.IsEmpty() {
+		return n
+	}
+	// Deletions are few beside a dense list: look each one up.
+	it := c.deleted.Iterator()
+	for it.HasNext() {
+		if _, found := slices.BinarySearch(c.list.docs, it.Next()); found {
+			n--
+		}
+	}
+	return n
+}
+
+func (c *arrayCursor) next() (uint64, denseStat, bool, error) {
+	for c.pos < len(c.list.docs) {
+		i := c.pos
+		c.pos++
+		doc := c.list.docs[i]
+		if c.deleted != nil && c.deleted.Contains(doc) {
+			continue
+		}
+		return uint64(doc), c.list.table[c.list.stats[i]], true, nil
+	}
+	return 0, denseStat{}, false, nil
+}
+
+func (c *arrayCursor) rewind() { c.pos = 0 }
+
+func (c *arrayCursor) advance(doc uint64) (uint64, denseStat, bool, error) {
+	if doc > 1<<32-1 {
+		c.pos = len(c.list.docs)
+		return 0, denseStat{}, false, nil
+	}
+	rest := c.list.docs[c.pos:]
+	i, _ := slices.BinarySearch(rest, uint32(doc))
+	c.pos += i
+	return c.next()
+}
+
+// zapCursor reads a segment without the held list from zap.
+type zapCursor struct {
+	postings   segment.PostingsList
+	freq, norm bool
+	it         segment.PostingsIterator
+}
+
+func (c *zapCursor) rewind() { c.it = c.postings.Iterator(c.freq, c.norm, false, c.it) }
+
+func (c *zapCursor) next() (uint64, denseStat, bool, error) {
+	return c.read(c.it.Next())
+}
+
+func (c *zapCursor) advance(doc uint64) (uint64, denseStat, bool, error) {
+	return c.read(c.it.Advance(doc))
+}
+
+func (c *zapCursor) read(p segment.Posting, err error) (uint64, denseStat, bool, error) {
+	if err != nil || p == nil {
+		return 0, denseStat{}, false, err
+	}
+	return p.Number(), denseStat{freq: p.Frequency(), norm: p.Norm()}, true, nil
+}
+
+// denseReader is a term reader over a snapshot's segments in turn, each
+// read from its held list or from zap.
+type denseReader struct {
+	view       *denseView
+	freq, norm bool
+	cursors    []postingCursor
+	seg        int    // segment of the last posting read
+	last       uint64 // global number of the last posting read
+	started    bool
+	count      uint64
+}
+
+func (r *denseReader) Next(pre *bleveindex.TermFieldDoc) (*bleveindex.TermFieldDoc, error) {
+	for r.seg < len(r.cursors) {
+		doc, st, ok, err := r.cursors[r.seg].next()
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return r.found(r.seg, doc, st, pre), nil
+		}
+		r.seg++
+	}
+	return nil, nil
+}
+
+func (r *denseReader) Advance(id bleveindex.IndexInternalID, pre *bleveindex.TermFieldDoc) (*bleveindex.TermFieldDoc, error) {
+	target := id.Value()
+	if r.started && target <= r.last {
+		// Back to the start, as scorch's reader goes back: a new reader.
+		for _, c := range r.cursors {
+			c.rewind()
+		}
+		r.seg, r.started = 0, false
+	}
+	seg := r.seg
+	for seg+1 < len(r.view.offsets) && r.view.offsets[seg+1] <= target {
+		seg++
+	}
+	r.seg = seg
+	if seg >= len(r.cursors) {
+		return nil, nil
+	}
+	doc, st, ok, err := r.cursors[seg].advance(target - r.view.offsets[seg])
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		r.seg++
+		return r.Next(pre)
+	}
+	return r.found(seg, doc, st, pre), nil
+}
+
+// found fills pre (or a new doc) with a posting of segment seg.
+func (r *denseReader) found(seg int, doc uint64, st denseStat, pre *bleveindex.TermFieldDoc) *bleveindex.TermFieldDoc {
+	if pre == nil {
+		pre = &bleveindex.TermFieldDoc{}
+	}
+	global := doc + r.view.offsets[seg]
+	pre.ID = bleveindex.NewIndexInternalID(pre.ID, global)
+	if r.freq {
+		pre.Freq = st.freq
+	}
+	if r.norm {
+		pre.Norm = st.norm
+	}
+	r.last, r.started = global, true
+	return pre
+}
+
+func (r *denseReader) Count() uint64 { return r.count }
+
+func (r *denseReader) Close() error { return nil }
+
+func (r *denseReader) Size() int { return 64 + 32*len(r.cursors) }
