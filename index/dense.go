@@ -1,9 +1,11 @@
 package index
 
 import (
-	"cmp"
 	"fmt"
+	"maps"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -16,11 +18,18 @@ import (
 // posting before it in its chunk. A query joining a common word with a
 // rarer one ("python teams") jumps the common word's searchers to each talk
 // of the rarer, and walked nearly all of "python"'s 55k postings at 100k
-// talks in each of its fields (7 of its 9 ms). A segment's densest scored
-// terms are therefore also held decoded, as arrays a searcher jumps
-// through by binary search, and that it steps through without decoding.
-// Searches read from them the same documents, frequencies and norms as
-// from zap, so scores do not change (TestDenseReaderReadsWhatZapReads).
+// talks in each of its fields. The dense terms that searches score are
+// therefore also held decoded, per segment, as arrays a searcher jumps
+// through by binary search and steps through without decoding. Searches
+// read from them the same documents, frequencies and norms as from zap,
+// so scores do not change (TestDenseReaderReadsWhatZapReads).
+//
+// A term is read into a list after a search has scored it, in the
+// background, and serves the searches after. Reading the lists of a
+// segment's densest terms up front instead looked up hundreds of terms,
+// and the pages of the index they touched (with the kernel's fault-around)
+// stayed in the server's memory: 28 MB at 100k talks, where the searches
+// that use a term have read its pages anyway.
 
 // denseLimits say which terms of a segment are held.
 type denseLimits struct {
@@ -31,27 +40,15 @@ type denseLimits struct {
 }
 
 // defaultDenseLimits hold terms of at least 2,048 postings (a shorter list
-// spans one or two zap chunks, and walking it costs little), in up to 100
-// bytes per document: 10 MB at 100k talks, about 1.7M postings, which held
-// 291 lists of the bench's 100k catalog, "python" in every field among
-// them.
-func defaultDenseLimits() denseLimits { return denseLimits{minPostings: 2048, bytesPerDoc: 100} }
+// spans one or two zap chunks, and walking it costs little) in up to 64
+// bytes per document: 6.4 MB at 100k talks, about 1.1M postings.
+func defaultDenseLimits() denseLimits { return denseLimits{minPostings: 2048, bytesPerDoc: 64} }
 
 // densePostingBytes is what a held posting costs: its document number and
 // the index of its frequency and norm in the list's table.
 const densePostingBytes = 6
 
-// scoredFields are the fields a query's words are scored in (see
-// fieldBoosts); only their terms are held.
-func scoredFields() []string {
-	return []string{fieldTitle, fieldSpeakers, fieldNote, fieldTags, fieldMyTags, fieldAbstract, fieldEventText, fieldSeriesText}
-}
-
-// segmentDense is one segment's dense lists, by field and term.
-type segmentDense struct {
-	lists map[denseKey]*denseList
-}
-
+// denseKey names a term of a field.
 type denseKey struct{ field, term string }
 
 // denseList is a term's postings in one segment, deleted documents
@@ -68,76 +65,145 @@ type denseStat struct {
 	norm float64
 }
 
-// readSegmentDense decodes seg's densest terms of the scored fields within
-// limits, the densest first.
-func readSegmentDense(seg segment.Segment, limits denseLimits) (*segmentDense, error) {
-	docs := seg.Count()
-	type candidate struct {
-		key   denseKey
-		count uint64
-	}
-	var candidates []candidate
-	for _, field := range scoredFields() {
-		dict, err := seg.Dictionary(field)
-		if err != nil {
-			return nil, fmt.Errorf("read dense lists of %s: %w", field, err)
-		}
-		var postings segment.PostingsList
-		it := dict.AutomatonIterator(nil, nil, nil)
-		for {
-			e, err := it.Next()
-			if err != nil {
-				return nil, fmt.Errorf("read dense lists of %s: %w", field, err)
-			}
-			if e == nil {
-				break
-			}
-			count := e.Count
-			// See readSegmentWords: after a term of one document, zap's
-			// iterator counts every term as one.
-			if count == 1 {
-				if postings, err = dict.PostingsList([]byte(e.Term), nil, postings); err != nil {
-					return nil, fmt.Errorf("read dense lists: count %s:%q: %w", field, e.Term, err)
-				}
-				count = postings.Count()
-			}
-			if count >= limits.minPostings {
-				candidates = append(candidates, candidate{denseKey{field, e.Term}, count})
-			}
-		}
-	}
-	slices.SortFunc(candidates, func(a, b candidate) int { return cmp.Compare(b.count, a.count) })
-	sd := &segmentDense{lists: map[denseKey]*denseList{}}
-	budget := docs * limits.bytesPerDoc
-	for _, c := range candidates {
-		cost := c.count * densePostingBytes
-		if cost > budget {
-			continue
-		}
-		l, err := decodeDense(seg, c.key, c.count)
-		if err != nil {
-			return nil, err
-		}
-		if l != nil {
-			sd.lists[c.key] = l
-			budget -= cost
-		}
-	}
-	return sd, nil
+// denseLists holds the lists read so far of each segment of the index.
+type denseLists struct {
+	limits denseLimits
+	reads  *backgroundReads
+
+	mu       sync.Mutex
+	segments map[segment.Segment]*segmentDense
+	wanted   map[denseKey]bool // asked for, not read yet
 }
 
-// decodeDense reads key's postings in seg, deleted documents included; nil
-// when they have more distinct frequency and norm pairs than a table
-// index holds.
-func decodeDense(seg segment.Segment, key denseKey, count uint64) (*denseList, error) {
+// segmentDense is the lists read so far of one segment.
+type segmentDense struct {
+	// lists is replaced whole when a list is added, never changed: the
+	// views of searches under way keep reading the one they took.
+	lists atomic.Pointer[map[denseKey]*denseList]
+	// budget is the bytes of postings the segment may still hold, and
+	// tried the terms already asked for; both guarded by denseLists.mu.
+	budget uint64
+	tried  map[denseKey]bool
+}
+
+func newDenseLists(limits denseLimits, reads *backgroundReads) *denseLists {
+	return &denseLists{limits: limits, reads: reads, segments: map[segment.Segment]*segmentDense{}, wanted: map[denseKey]bool{}}
+}
+
+// view returns the lists of snap's segments as they are now, for one
+// search. Segments no longer in snap (merged away) are forgotten.
+func (d *denseLists) view(snap *scorch.IndexSnapshot) *denseView {
+	segs := snap.Segments()
+	v := &denseView{owner: d, segs: segs, lists: make([]map[denseKey]*denseList, len(segs)), offsets: make([]uint64, len(segs))}
+	var offset uint64
+	for i, ss := range segs {
+		v.offsets[i] = offset
+		offset += ss.Segment().Count()
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, ss := range segs {
+		sd := d.segments[ss.Segment()]
+		if sd == nil {
+			sd = &segmentDense{budget: ss.Segment().Count() * d.limits.bytesPerDoc, tried: map[denseKey]bool{}}
+			sd.lists.Store(&map[denseKey]*denseList{})
+			d.segments[ss.Segment()] = sd
+		}
+		v.lists[i] = *sd.lists.Load()
+	}
+	if len(d.segments) > len(segs) {
+		live := make(map[segment.Segment]bool, len(segs))
+		for _, ss := range segs {
+			live[ss.Segment()] = true
+		}
+		for seg := range d.segments {
+			if !live[seg] {
+				delete(d.segments, seg)
+			}
+		}
+	}
+	return v
+}
+
+// want asks for key's lists in the view's segments that may hold them,
+// to be read in the background.
+func (v *denseView) want(key denseKey) {
+	d := v.owner
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.wanted[key] {
+		return
+	}
+	type todo struct {
+		seg segment.Segment
+		sd  *segmentDense
+	}
+	var todos []todo
+	for _, ss := range v.segs {
+		sd := d.segments[ss.Segment()]
+		if sd == nil || sd.tried[key] || sd.budget < d.limits.minPostings*densePostingBytes {
+			continue
+		}
+		sd.tried[key] = true
+		seg := ss.Segment()
+		seg.AddRef() // kept open for the read, even if merged away
+		todos = append(todos, todo{seg, sd})
+	}
+	if len(todos) == 0 {
+		return
+	}
+	d.wanted[key] = true
+	d.reads.start(func() {
+		for _, t := range todos {
+			// A failed read leaves the segment reading zap.
+			_ = d.hold(t.seg, t.sd, key)
+			_ = t.seg.DecRef()
+		}
+		d.mu.Lock()
+		delete(d.wanted, key)
+		d.mu.Unlock()
+	})
+}
+
+// hold reads key's list of seg into sd, when the term has enough postings
+// in seg and sd's budget has room for them.
+func (d *denseLists) hold(seg segment.Segment, sd *segmentDense, key denseKey) error {
 	dict, err := seg.Dictionary(key.field)
 	if err != nil {
-		return nil, fmt.Errorf("read dense list %s:%q: %w", key.field, key.term, err)
+		return fmt.Errorf("read dense list %s:%q: %w", key.field, key.term, err)
 	}
 	pl, err := dict.PostingsList([]byte(key.term), nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("read dense list %s:%q: %w", key.field, key.term, err)
+		return fmt.Errorf("read dense list %s:%q: %w", key.field, key.term, err)
 	}
+	count := pl.Count()
+	cost := count * densePostingBytes
+	d.mu.Lock()
+	enough := count >= d.limits.minPostings && cost <= sd.budget
+	if enough {
+		sd.budget -= cost
+	}
+	d.mu.Unlock()
+	if !enough {
+		return nil
+	}
+	l, err := decodeDense(pl, key, count)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err != nil || l == nil {
+		sd.budget += cost
+		return err
+	}
+	next := maps.Clone(*sd.lists.Load())
+	next[key] = l
+	sd.lists.Store(&next)
+	return nil
+}
+
+// decodeDense reads the postings pl of key, deleted documents included;
+// nil when they have more distinct frequency and norm pairs than a table
+// index holds.
+func decodeDense(pl segment.PostingsList, key denseKey, count uint64) (*denseList, error) {
 	l := &denseList{docs: make([]uint32, 0, count), stats: make([]uint16, 0, count)}
 	index := map[denseStat]uint16{}
 	it := pl.Iterator(true, true, false, nil)
@@ -168,23 +234,13 @@ func decodeDense(seg segment.Segment, key denseKey, count uint64) (*denseList, e
 	return l, nil
 }
 
-// denseView is the dense lists of a snapshot's segments, with what a
-// reader needs to number their documents as the snapshot does.
+// denseView is the lists of a snapshot's segments as a search took them,
+// with what a reader needs to number their documents as the snapshot does.
 type denseView struct {
+	owner   *denseLists
 	segs    []*scorch.SegmentSnapshot
-	lists   []*segmentDense // nil for a segment not read yet
+	lists   []map[denseKey]*denseList
 	offsets []uint64
-}
-
-func newDenseView(snap *scorch.IndexSnapshot, lists []*segmentDense) *denseView {
-	segs := snap.Segments()
-	v := &denseView{segs: segs, lists: lists, offsets: make([]uint64, len(segs))}
-	var offset uint64
-	for i, ss := range segs {
-		v.offsets[i] = offset
-		offset += ss.Segment().Count()
-	}
-	return v
 }
 
 // reader returns a reader of term in field over the snapshot that reads
@@ -195,8 +251,8 @@ func (v *denseView) reader(term []byte, field string, freq, norm bool) (bleveind
 	}
 	key := denseKey{field, string(term)}
 	held := false
-	for _, sd := range v.lists {
-		if sd != nil && sd.lists[key] != nil {
+	for _, lists := range v.lists {
+		if lists[key] != nil {
 			held = true
 			break
 		}
@@ -205,9 +261,10 @@ func (v *denseView) reader(term []byte, field string, freq, norm bool) (bleveind
 		return nil, nil
 	}
 	r := &denseReader{view: v, freq: freq, norm: norm, cursors: make([]postingCursor, len(v.segs))}
+	missing := false
 	for i, ss := range v.segs {
-		if sd := v.lists[i]; sd != nil && sd.lists[key] != nil {
-			c := &arrayCursor{list: sd.lists[key], deleted: ss.Deleted()}
+		if l := v.lists[i][key]; l != nil {
+			c := &arrayCursor{list: l, deleted: ss.Deleted()}
 			r.count += c.live()
 			r.cursors[i] = c
 			continue
@@ -224,6 +281,11 @@ func (v *denseView) reader(term []byte, field string, freq, norm bool) (bleveind
 		c := &zapCursor{postings: pl, freq: freq, norm: norm}
 		c.rewind()
 		r.cursors[i] = c
+		missing = true
+	}
+	if missing && r.count >= v.owner.limits.minPostings {
+		// A segment written since the term was read, say.
+		v.want(key)
 	}
 	return r, nil
 }

@@ -1,14 +1,15 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bleveindex "github.com/blevesearch/bleve_index_api"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"github.com/talkdex/talkdex/internal/catalog"
 )
@@ -17,17 +18,51 @@ import (
 // segments, some in one segment and not in another.
 func testDenseLimits() denseLimits { return denseLimits{minPostings: 60, bytesPerDoc: 400} }
 
-func readDenseLists(t *testing.T, snap *scorch.IndexSnapshot, limits denseLimits) []*segmentDense {
+// holdAll reads into d the lists of every term of the scored fields of
+// snap's segments that d's limits let it hold, the densest first, and
+// returns the view of them.
+func holdAll(t *testing.T, d *denseLists, snap *scorch.IndexSnapshot) *denseView {
 	t.Helper()
-	var lists []*segmentDense
+	d.view(snap) // makes the segments known to d
 	for _, ss := range snap.Segments() {
-		sd, err := readSegmentDense(ss.Segment(), limits)
-		if err != nil {
-			t.Fatalf("readSegmentDense: %v", err)
+		seg := ss.Segment()
+		type term struct {
+			key   denseKey
+			count uint64
 		}
-		lists = append(lists, sd)
+		var terms []term
+		for _, field := range []string{fieldTitle, fieldSpeakers, fieldNote, fieldTags, fieldAbstract, fieldEventText, fieldSeriesText} {
+			dict, err := seg.Dictionary(field)
+			if err != nil {
+				t.Fatal(err)
+			}
+			it := dict.AutomatonIterator(nil, nil, nil)
+			for {
+				e, err := it.Next()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e == nil {
+					break
+				}
+				pl, err := dict.PostingsList([]byte(e.Term), nil, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				terms = append(terms, term{denseKey{field, e.Term}, pl.Count()})
+			}
+		}
+		slices.SortFunc(terms, func(a, b term) int { return cmp.Compare(b.count, a.count) })
+		d.mu.Lock()
+		sd := d.segments[seg]
+		d.mu.Unlock()
+		for _, tm := range terms {
+			if err := d.hold(seg, sd, tm.key); err != nil {
+				t.Fatalf("hold %v: %v", tm.key, err)
+			}
+		}
 	}
-	return lists
+	return d.view(snap)
 }
 
 // posting is what a term reader yields for one document.
@@ -53,13 +88,13 @@ func postingReader(t *testing.T) func(*bleveindex.TermFieldDoc, error) *posting 
 }
 
 func TestDenseReaderReadsWhatZapReads(t *testing.T) {
-	_, snap := wordListsCorpus(t)
-	lists := readDenseLists(t, snap, testDenseLimits())
-	view := newDenseView(snap, lists)
+	ix, snap := wordListsCorpus(t)
+	view := holdAll(t, newDenseLists(testDenseLimits(), ix.reads), snap)
+	lists := view.lists
 
 	keys := map[denseKey]bool{}
-	for _, sd := range lists {
-		for k := range sd.lists {
+	for _, held := range lists {
+		for k := range held {
 			keys[k] = true
 		}
 	}
@@ -72,8 +107,8 @@ func TestDenseReaderReadsWhatZapReads(t *testing.T) {
 	readPosting := postingReader(t)
 	for k := range keys {
 		held := 0
-		for i, sd := range lists {
-			if sd.lists[k] != nil {
+		for i, segLists := range lists {
+			if segLists[k] != nil {
 				held++
 				if d := snap.Segments()[i].Deleted(); d != nil && !d.IsEmpty() {
 					deletedHeld = true
@@ -157,27 +192,16 @@ func TestDenseReaderReadsWhatZapReads(t *testing.T) {
 	}
 }
 
-// TestDenseListsLeaveSearchesAlike runs searches with the lists and
-// without: the hits, their order, scores, totals and facets must be the
-// same.
+// TestDenseListsLeaveSearchesAlike runs searches without lists, and again
+// once the searches have had their dense terms read into lists: the hits,
+// their order, scores, totals and facets must be the same.
 func TestDenseListsLeaveSearchesAlike(t *testing.T) {
-	ix, snap := wordListsCorpus(t)
+	ix, _ := wordListsCorpus(t)
 	if ix.parts < 2 {
 		ix.parts = 2 // the lists are read by the parts' readers
 	}
-	limits := testDenseLimits()
-	// Words of talkGen that the English analyzer keeps as they are, the
-	// first five held by the lists.
+	// Words of talkGen that the English analyzer keeps as they are.
 	common := []string{"network", "will", "bgp", "can", "ospf", "isis"}
-	for _, w := range common[:5] {
-		held := false
-		for _, sd := range readDenseLists(t, snap, limits) {
-			held = held || sd.lists[denseKey{fieldAbstract, w}] != nil
-		}
-		if !held {
-			t.Fatalf("abstract:%s is not held; the searches would not read the lists", w)
-		}
-	}
 	queries := []string{
 		common[0], common[1], common[0] + " " + common[2], common[0] + " -" + common[3],
 		`"` + common[0] + " " + common[1] + `"`, common[1] + " OR " + common[4], common[0][:3],
@@ -192,39 +216,34 @@ func TestDenseListsLeaveSearchesAlike(t *testing.T) {
 		}
 		return res
 	}
-	// segments names the index's segments now. Scorch merges them in the
-	// background, which changes the counts scores are made of: the two
-	// runs are compared only when no merge landed between them.
-	segments := func() string {
+	snapshot := func() *scorch.IndexSnapshot {
 		r, err := ix.reader()
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer r.Close()
-		return fmt.Sprint(segmentIDs(r.(*scorch.IndexSnapshot)))
+		t.Cleanup(func() { r.Close() })
+		return r.(*scorch.IndexSnapshot)
 	}
-	useLists := func(limits *denseLimits) {
+	// segments names the index's segments now. Scorch merges them in the
+	// background, which changes the counts scores are made of: the two
+	// runs are compared only when no merge landed between them.
+	segments := func() string { return fmt.Sprint(segmentIDs(snapshot())) }
+	runAll := func(limits denseLimits) []*catalog.SearchResult {
+		d := newDenseLists(limits, ix.reads)
 		ix.mu.Lock()
-		ix.dense = newPerSegment(func(seg segment.Segment) (*segmentDense, error) {
-			if limits == nil {
-				return &segmentDense{}, nil
-			}
-			return readSegmentDense(seg, *limits)
-		}, ix.reads)
+		ix.dense = d
 		ix.mu.Unlock()
+		// A first round asks for the lists, which are read in the
+		// background; the second reads them.
+		for _, q := range queries {
+			search(q)
+		}
 		waitUntil(t, "dense lists read", func() bool {
-			r, err := ix.reader()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			_, missing := ix.dense.get(r.(*scorch.IndexSnapshot).Segments())
-			return !missing
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			return len(d.wanted) == 0
 		})
 		ix.invalidateCaches()
-	}
-	runAll := func(limits *denseLimits) []*catalog.SearchResult {
-		useLists(limits)
 		var out []*catalog.SearchResult
 		for _, q := range queries {
 			out = append(out, search(q))
@@ -235,12 +254,23 @@ func TestDenseListsLeaveSearchesAlike(t *testing.T) {
 	var without, withLists []*catalog.SearchResult
 	for attempt := 0; ; attempt++ {
 		before := segments()
-		without, withLists = runAll(nil), runAll(&limits)
+		without, withLists = runAll(denseLimits{minPostings: 60}), runAll(testDenseLimits())
 		if segments() == before {
 			break
 		}
 		if attempt == 10 {
 			t.Fatal("the index kept merging its segments")
+		}
+	}
+	view := ix.dense.view(snapshot())
+	// The words scored ("can" is only ever excluded, which scores nothing).
+	for _, w := range []string{common[0], common[1], common[2], common[4]} {
+		held := false
+		for _, lists := range view.lists {
+			held = held || lists[denseKey{fieldAbstract, w}] != nil
+		}
+		if !held {
+			t.Errorf("abstract:%s is not held after searches for it; they did not read the lists", w)
 		}
 	}
 	for i, q := range queries {
@@ -274,4 +304,39 @@ func segmentIDs(snap *scorch.IndexSnapshot) []uint64 {
 		ids = append(ids, ss.Id())
 	}
 	return ids
+}
+
+// TestDenseListsKeepToTheirBudget holds lists within a small budget: they
+// hold whole postings of terms of at least minPostings talks, within the
+// budget, and a term too short is not held.
+func TestDenseListsKeepToTheirBudget(t *testing.T) {
+	ix, snap := wordListsCorpus(t)
+	limits := denseLimits{minPostings: 60, bytesPerDoc: 30}
+	view := holdAll(t, newDenseLists(limits, ix.reads), snap)
+	held := 0
+	for i, ss := range snap.Segments() {
+		seg := ss.Segment()
+		var bytes uint64
+		for key, l := range view.lists[i] {
+			dict, err := seg.Dictionary(key.field)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pl, err := dict.PostingsList([]byte(key.term), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if uint64(len(l.docs)) != pl.Count() || pl.Count() < limits.minPostings {
+				t.Errorf("segment %d %v: %d postings held of %d (at least %d wanted)", i, key, len(l.docs), pl.Count(), limits.minPostings)
+			}
+			bytes += uint64(len(l.docs)) * densePostingBytes
+		}
+		if budget := seg.Count() * limits.bytesPerDoc; bytes > budget {
+			t.Errorf("segment %d holds %d bytes of postings, over its budget of %d", i, bytes, budget)
+		}
+		held += len(view.lists[i])
+	}
+	if held == 0 {
+		t.Fatal("no list held; the budget should hold some")
+	}
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/talkdex/talkdex/internal/catalog"
@@ -77,9 +76,9 @@ type Index struct {
 	// wordLists hold each segment's word list in memory, for the lookups
 	// of the words cache misses.
 	wordLists *wordLists
-	// dense hold each segment's densest terms decoded, for searches to
-	// jump through (see denseReader).
-	dense *perSegment[segmentDense]
+	// dense hold the dense terms searches scored, decoded per segment,
+	// for later searches to jump through (see denseReader).
+	dense *denseLists
 	// reads are shared by the background reads of columns and word lists.
 	reads *backgroundReads
 	// parts is how many goroutines a search runs on (see
@@ -144,9 +143,7 @@ func OpenWith(path string, opts Options) (*Index, error) {
 		reads:    newBackgroundReads(),
 	}
 	ix.columns, ix.wordLists = newColumns(ix.reads), newWordLists(ix.reads)
-	ix.dense = newPerSegment(func(seg segment.Segment) (*segmentDense, error) {
-		return readSegmentDense(seg, defaultDenseLimits())
-	}, ix.reads)
+	ix.dense = newDenseLists(defaultDenseLimits(), ix.reads)
 	ix.needsRebuild.Store(fresh)
 	return ix, nil
 }
@@ -308,9 +305,7 @@ func (ix *Index) Warmed() bool {
 		return true // nothing of the kind to read
 	}
 	columns := ix.columns.ready(snap)
-	words := ix.wordLists.view(snap) != nil
-	_, denseMissing := ix.dense.get(snap.Segments())
-	return columns && words && !denseMissing
+	return ix.wordLists.view(snap) != nil && columns
 }
 
 // warmColumns starts reading the columns and word lists Warm asked for.
@@ -327,6 +322,5 @@ func (ix *Index) warmColumns() {
 	if snap, ok := r.(*scorch.IndexSnapshot); ok {
 		ix.columns.ready(snap)
 		ix.wordLists.view(snap)
-		ix.dense.get(snap.Segments())
 	}
 }

@@ -50,6 +50,9 @@ func (r *partReader) TermFieldReader(ctx context.Context, term []byte, field str
 	if err != nil {
 		return nil, err
 	}
+	if !vectors && (freq || norm) && r.dense != nil && tfr.Count() >= r.dense.owner.limits.minPostings {
+		r.dense.want(denseKey{field, string(term)})
+	}
 	return &partTermReader{TermFieldReader: tfr, part: r.span()}, nil
 }
 
@@ -238,8 +241,7 @@ func (ix *Index) runInParts(ctx context.Context, top query.Query, size, from int
 		model = bleveindex.BM25Scoring
 	}
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return model }))
-	dense, _ := ix.dense.get(snap.Segments())
-	view := newDenseView(snap, dense)
+	view := ix.dense.view(snap)
 	parts := ix.parts
 	results := make([]partResult, parts)
 	var wg sync.WaitGroup
