@@ -119,15 +119,7 @@ func (cs *columns) view(snap *scorch.IndexSnapshot) snapshotView {
 	segs := snap.Segments()
 	var v snapshotView
 	v.cols, v.missing = cs.segments.get(segs)
-	// Global document numbers run through the segments in order, each
-	// taking as many numbers as it has documents, deleted ones included
-	// (as scorch numbers them).
-	v.offsets = make([]uint64, len(segs))
-	var offset uint64
-	for i, ss := range segs {
-		v.offsets[i] = offset
-		offset += ss.Segment().Count()
-	}
+	v.offsets = segmentOffsets(segs)
 	// Numbers are only ever appended, and a segment's columns are kept
 	// only once its terms have numbers, so these views stay valid for
 	// every number the columns above hold.
@@ -135,6 +127,20 @@ func (cs *columns) view(snap *scorch.IndexSnapshot) snapshotView {
 	defer cs.mu.Unlock()
 	v.terms, v.facetOf = cs.terms, cs.facetOf
 	return v
+}
+
+// segmentOffsets returns the global number of each segment's first
+// document. Global document numbers run through the segments in order,
+// each taking as many numbers as it has documents, deleted ones included
+// (as scorch numbers them).
+func segmentOffsets(segs []*scorch.SegmentSnapshot) []uint64 {
+	offsets := make([]uint64, len(segs))
+	var offset uint64
+	for i, ss := range segs {
+		offsets[i] = offset
+		offset += ss.Segment().Count()
+	}
+	return offsets
 }
 
 // segmentOf returns the segment of the document with global number doc:

@@ -94,12 +94,7 @@ func newDenseLists(limits denseLimits, reads *backgroundReads) *denseLists {
 // search. Segments no longer in snap (merged away) are forgotten.
 func (d *denseLists) view(snap *scorch.IndexSnapshot) *denseView {
 	segs := snap.Segments()
-	v := &denseView{owner: d, segs: segs, lists: make([]map[denseKey]*denseList, len(segs)), offsets: make([]uint64, len(segs))}
-	var offset uint64
-	for i, ss := range segs {
-		v.offsets[i] = offset
-		offset += ss.Segment().Count()
-	}
+	v := &denseView{owner: d, segs: segs, lists: make([]map[denseKey]*denseList, len(segs)), offsets: segmentOffsets(segs)}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for i, ss := range segs {
@@ -112,15 +107,7 @@ func (d *denseLists) view(snap *scorch.IndexSnapshot) *denseView {
 		v.lists[i] = *sd.lists.Load()
 	}
 	if len(d.segments) > len(segs) {
-		live := make(map[segment.Segment]bool, len(segs))
-		for _, ss := range segs {
-			live[ss.Segment()] = true
-		}
-		for seg := range d.segments {
-			if !live[seg] {
-				delete(d.segments, seg)
-			}
-		}
+		forgetMergedAway(d.segments, segs)
 	}
 	return v
 }

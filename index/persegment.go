@@ -92,17 +92,22 @@ func (ps *perSegment[T]) get(segs []*scorch.SegmentSnapshot) (values []*T, missi
 	// Every search calls get, so the segments are gone through again only
 	// when some value is not among theirs.
 	if len(ps.values) > found {
-		live := make(map[segment.Segment]bool, len(segs))
-		for _, ss := range segs {
-			live[ss.Segment()] = true
-		}
-		for seg := range ps.values {
-			if !live[seg] {
-				delete(ps.values, seg)
-			}
-		}
+		forgetMergedAway(ps.values, segs)
 	}
 	return values, missing
+}
+
+// forgetMergedAway deletes from held the segments not among segs.
+func forgetMergedAway[T any](held map[segment.Segment]T, segs []*scorch.SegmentSnapshot) {
+	live := make(map[segment.Segment]bool, len(segs))
+	for _, ss := range segs {
+		live[ss.Segment()] = true
+	}
+	for seg := range held {
+		if !live[seg] {
+			delete(held, seg)
+		}
+	}
 }
 
 // readInBackground reads seg and releases it.
