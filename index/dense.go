@@ -404,7 +404,14 @@ func (r *denseReader) Advance(id bleveindex.IndexInternalID, pre *bleveindex.Ter
 	if seg >= len(r.cursors) {
 		return nil, nil
 	}
-	doc, st, ok, err := r.cursors[seg].advance(target - r.view.offsets[seg])
+	// The reader stands in the segment of its last posting or before
+	// the target's, never past it; a target before the segment is its
+	// start all the same.
+	local := uint64(0)
+	if target > r.view.offsets[seg] {
+		local = target - r.view.offsets[seg]
+	}
+	doc, st, ok, err := r.cursors[seg].advance(local)
 	if err != nil {
 		return nil, err
 	}

@@ -79,7 +79,8 @@ type Index struct {
 	// dense hold the dense terms searches scored, decoded per segment,
 	// for later searches to jump through (see denseReader).
 	dense *denseLists
-	// reads are shared by the background reads of columns and word lists.
+	// reads are shared by the background reads of columns, word lists and
+	// dense lists.
 	reads *backgroundReads
 	// parts is how many goroutines a search runs on (see
 	// runInParts).
