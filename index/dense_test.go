@@ -216,18 +216,10 @@ func TestDenseListsLeaveSearchesAlike(t *testing.T) {
 		}
 		return res
 	}
-	snapshot := func() *scorch.IndexSnapshot {
-		r, err := ix.reader()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { r.Close() })
-		return r.(*scorch.IndexSnapshot)
-	}
 	// segments names the index's segments now. Scorch merges them in the
 	// background, which changes the counts scores are made of: the two
 	// runs are compared only when no merge landed between them.
-	segments := func() string { return fmt.Sprint(segmentIDs(snapshot())) }
+	segments := func() string { return fmt.Sprint(segmentIDs(snapshotOf(t, ix))) }
 	runAll := func(limits denseLimits) []*catalog.SearchResult {
 		d := newDenseLists(limits, ix.reads)
 		ix.mu.Lock()
@@ -262,7 +254,7 @@ func TestDenseListsLeaveSearchesAlike(t *testing.T) {
 			t.Fatal("the index kept merging its segments")
 		}
 	}
-	view := ix.dense.view(snapshot())
+	view := ix.dense.view(snapshotOf(t, ix))
 	// The words scored ("can" is only ever excluded, which scores nothing).
 	for _, w := range []string{common[0], common[1], common[2], common[4]} {
 		held := false

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	"github.com/talkdex/talkdex/internal/catalog"
 )
 
@@ -194,6 +196,21 @@ func waitUntil(t testing.TB, what string, done func() bool) {
 			t.Fatalf("%s: not within 30 s", what)
 		}
 	}
+}
+
+// snapshotOf opens a snapshot of ix, closed when the test ends.
+func snapshotOf(t testing.TB, ix *Index) *scorch.IndexSnapshot {
+	t.Helper()
+	r, err := ix.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		t.Fatalf("reader is a %T, not a scorch snapshot", r)
+	}
+	return snap
 }
 
 // held is how many segments' values ps keeps.

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
@@ -102,12 +101,7 @@ func TestPartsReadCombinedPostings(t *testing.T) {
 	if err := ix.Apply(ctx, sharedCorpus(), nil); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
-	r, err := ix.reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	snap := r.(*scorch.IndexSnapshot)
+	snap := snapshotOf(t, ix)
 	var docs uint64
 	for _, s := range snap.Segments() {
 		docs += s.Segment().Count()
@@ -122,7 +116,7 @@ func TestPartsReadCombinedPostings(t *testing.T) {
 		}
 	}
 	excluded := exclusion{q: query.NewDisjunctionQuery(leaves)}
-	whole := excludedDocs(t, ctx, ix, r, excluded)
+	whole := excludedDocs(t, ctx, ix, snap, excluded)
 	if len(whole) == 0 {
 		t.Fatal("the exclusion matches nothing: the test compares nothing")
 	}

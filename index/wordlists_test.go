@@ -40,16 +40,7 @@ func wordListsCorpus(t *testing.T) (*Index, *scorch.IndexSnapshot) {
 	if err := ix.Apply(ctx, nil, []int64{3, 5, 700, 1300, 2401}); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	r, err := ix.reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		t.Fatalf("reader is a %T, not a scorch snapshot", r)
-	}
-	return ix, snap
+	return ix, snapshotOf(t, ix)
 }
 
 // readLists reads the word lists of snap's segments at once.
@@ -287,12 +278,7 @@ func TestWordListsViewFollowsTheSegments(t *testing.T) {
 	if err := ix.Compact(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	r, err := ix.reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	merged := r.(*scorch.IndexSnapshot)
+	merged := snapshotOf(t, ix)
 	waitForLists(t, wl, merged)
 	if kept := wl.segments.held(); kept != len(merged.Segments()) {
 		t.Fatalf("%d lists kept for the %d segments left after merging", kept, len(merged.Segments()))
@@ -324,12 +310,7 @@ func BenchmarkWordLookup(b *testing.B) {
 	if err := ix.Compact(ctx); err != nil {
 		b.Fatal(err)
 	}
-	r, err := ix.reader()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer r.Close()
-	snap := r.(*scorch.IndexSnapshot)
+	snap := snapshotOf(b, ix)
 	var lists []*segmentWords
 	for _, ss := range snap.Segments() {
 		sw, err := readSegmentWords(ss.Segment())
