@@ -110,6 +110,7 @@ func TestBenchCommandSmall(t *testing.T) {
 	}{
 		{"2000 talks", s.Talks == 2000},
 		{"import rate", s.ImportPerSec > 0 && s.ImportSeconds > 0},
+		{"Bleve floor", s.FloorPerSec > 0 && s.FloorSeconds > 0},
 		{"index size", s.IndexBytes > 0},
 		{"database and FTS5 sizes", s.DatabaseBytes > 0 && s.FTS5Bytes > 0},
 		{"50 timed searches each", s.Search.Talkdex.Samples == 50 && s.Search.FTS5.Samples == 50},

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/talkdex/talkdex/index"
 	"github.com/talkdex/talkdex/internal/app"
 	"github.com/talkdex/talkdex/internal/catalog"
 	"github.com/talkdex/talkdex/internal/sqlite"
@@ -46,6 +47,11 @@ type SizeReport struct {
 	Talks         int     `json:"talks"`
 	ImportSeconds float64 `json:"import_seconds"`
 	ImportPerSec  float64 `json:"import_talks_per_second"`
+	// The floor is index.FloorIndex on the same talks: the least a Bleve
+	// catalog with phrase search indexes, without SQLite. No import through
+	// Bleve goes faster on the machine.
+	FloorSeconds  float64 `json:"bleve_floor_seconds"`
+	FloorPerSec   float64 `json:"bleve_floor_talks_per_second"`
 	IndexBytes    int64   `json:"index_bytes"`
 	DatabaseBytes int64   `json:"database_bytes"`
 	FTS5Bytes     int64   `json:"fts5_bytes"`
@@ -116,14 +122,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	for _, n := range cfg.Sizes {
 		dir := filepath.Join(cfg.WorkDir, fmt.Sprintf("talks-%d", n))
-		build := func() (*Built, error) {
+		talks := func() (app.Source, error) {
 			base, err := source()
 			if err != nil {
 				return nil, err
 			}
-			return Build(ctx, dir, Replicate(base, n, wanted))
+			return Replicate(base, n, wanted), nil
 		}
-		sr, err := runSize(ctx, cfg, progress, dir, build)
+		sr, err := runSize(ctx, cfg, progress, dir, talks)
 		if rmErr := os.RemoveAll(dir); err == nil && rmErr != nil {
 			err = fmt.Errorf("remove bench catalog: %w", rmErr)
 		}
@@ -135,10 +141,16 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
-// runSize imports a catalog with build, into dir, and measures it.
-func runSize(ctx context.Context, cfg Config, progress func(string, ...any), dir string, build func() (*Built, error)) (*SizeReport, error) {
+// runSize imports the catalog of talks into dir and measures it. talks is
+// called once per use, each time for the same talks, so that none are held
+// in memory while searches are timed.
+func runSize(ctx context.Context, cfg Config, progress func(string, ...any), dir string, talks func() (app.Source, error)) (*SizeReport, error) {
 	progress("importing into %s", dir)
-	b, err := build()
+	src, err := talks()
+	if err != nil {
+		return nil, err
+	}
+	b, err := Build(ctx, dir, src)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +205,38 @@ func runSize(ctx context.Context, cfg Config, progress func(string, ...any), dir
 		}
 		sr.ColdStart = &cs
 	}
+	// Last, as it leaves garbage behind and uses both cores.
+	progress("Bleve floor: indexing the same talks' titles, abstracts and speakers alone")
+	if src, err = talks(); err != nil {
+		return nil, err
+	}
+	floor, err := timeFloor(ctx, filepath.Join(dir, "floor.bleve"), src)
+	if err != nil {
+		return nil, err
+	}
+	sr.FloorSeconds = floor.Seconds()
+	sr.FloorPerSec = float64(sr.Talks) / floor.Seconds()
 	return sr, nil
+}
+
+// timeFloor times index.FloorIndex on the talks of src, numbered in order
+// as the import numbers new talks.
+func timeFloor(ctx context.Context, path string, src app.Source) (time.Duration, error) {
+	started := time.Now()
+	err := index.FloorIndex(ctx, path, func(emit func(*catalog.Talk) error) error {
+		var id int64
+		_, err := src(ctx, func(t *catalog.Talk) error {
+			id++
+			numbered := *t // the source's talks are shared between replicas
+			numbered.ID = id
+			return emit(&numbered)
+		})
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("time the Bleve floor: %w", err)
+	}
+	return time.Since(started), nil
 }
 
 // sampleSize is how many stored talks the mixed queries are drawn from.

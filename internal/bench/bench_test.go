@@ -295,6 +295,9 @@ func TestRunSmall(t *testing.T) {
 		if s.ImportPerSec <= 0 || s.IndexBytes <= 0 || s.FTS5Bytes <= 0 || s.DatabaseBytes <= 0 {
 			t.Errorf("%d talks: import or sizes missing: %+v", s.Talks, s)
 		}
+		if s.FloorSeconds <= 0 || s.FloorPerSec*s.FloorSeconds < float64(s.Talks)*0.999 || s.FloorPerSec*s.FloorSeconds > float64(s.Talks)*1.001 {
+			t.Errorf("%d talks: Bleve floor %.0f talks/s over %.3f s does not add up", s.Talks, s.FloorPerSec, s.FloorSeconds)
+		}
 		if s.Search.Talkdex.Samples != 40 || s.Search.FTS5.Samples != 40 || s.Search.Talkdex.P99MS < s.Search.Talkdex.P50MS {
 			t.Errorf("%d talks: search figures %+v", s.Talks, s.Search)
 		}

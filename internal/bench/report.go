@@ -65,6 +65,10 @@ func PrintBench(w io.Writer, rep *Report) error {
 		fmt.Fprintf(w, "== %d talks (%s) ==\n", s.Talks, rep.Source)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "import\t%.0f talks/s\t(%.1f s through app.Import)\n", s.ImportPerSec, s.ImportSeconds)
+		if s.FloorPerSec > 0 {
+			fmt.Fprintf(tw, "Bleve floor\t%.0f talks/s\t(%.1f s: plain Bleve, titles, abstracts and speakers with positions, no SQLite; import %.2f of it)\n",
+				s.FloorPerSec, s.FloorSeconds, s.ImportPerSec/s.FloorPerSec)
+		}
 		fmt.Fprintf(tw, "index size\t%s\t(talkdex.db %s; FTS5 baseline %s, loaded in %.1f s)\n",
 			mib(s.IndexBytes), mib(s.DatabaseBytes), mib(s.FTS5Bytes), s.FTS5LoadSec)
 		fmt.Fprintf(tw, "search p50\t%.2f ms\t(FTS5 %.2f ms, ratio %.2f)\n", s.Search.Talkdex.P50MS, s.Search.FTS5.P50MS, s.Search.P50Ratio)
