@@ -31,9 +31,12 @@ const (
 	SynonymsFile = "synonyms.txt"
 )
 
-// syncBatch bounds how many outbox rows one index batch applies, so that a
-// large import never holds thousands of talks in memory at once.
-const syncBatch = 1000
+// syncBatch is how many outbox rows one index Apply takes. It bounds the
+// talks a large import holds in memory at once, and it is two of the index's
+// batches of 1,000, so that the index writes two at a time, one per core:
+// with one, a 100k-talk import took 52–60 s here against 45–51 s, for
+// 390 against 530–560 MB at its peak.
+const syncBatch = 2000
 
 // Catalog implements catalog.TalkService over SQLite and Bleve.
 //
