@@ -18,6 +18,12 @@ const batchSize = 1000
 // flight keep both cores busy (bulk indexing ~1.5x faster here).
 const bulkWorkers = 2
 
+// ApplyChunk is how many changes one Apply needs for all of its batches to
+// be written at once. A caller feeding the index in chunks (the outbox
+// sync) gives it chunks of this size: with one batch per Apply, one core
+// idles while the batch's segment is built.
+const ApplyChunk = batchSize * bulkWorkers
+
 // bulkWriter writes changes to an index in batches of batchSize, up to
 // bulkWorkers batches at a time, while keeping the order of changes to any
 // one document: a batch touching a document that a submitted batch also

@@ -112,6 +112,14 @@ func (d *denseLists) view(snap *scorch.IndexSnapshot) *denseView {
 	return v
 }
 
+// wantIfDense asks for key's lists when a term of postings postings is
+// dense enough to be held. A nil view holds nothing.
+func (v *denseView) wantIfDense(key denseKey, postings uint64) {
+	if v != nil && postings >= v.owner.limits.minPostings {
+		v.want(key)
+	}
+}
+
 // want asks for key's lists in the view's segments that may hold them,
 // to be read in the background.
 func (v *denseView) want(key denseKey) {
@@ -270,9 +278,9 @@ func (v *denseView) reader(term []byte, field string, freq, norm bool) (bleveind
 		r.cursors[i] = c
 		missing = true
 	}
-	if missing && r.count >= v.owner.limits.minPostings {
+	if missing {
 		// A segment written since the term was read, say.
-		v.want(key)
+		v.wantIfDense(key, r.count)
 	}
 	return r, nil
 }

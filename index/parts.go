@@ -37,7 +37,9 @@ type partReader struct {
 }
 
 func (r *partReader) TermFieldReader(ctx context.Context, term []byte, field string, freq, norm, vectors bool) (bleveindex.TermFieldReader, error) {
-	if !vectors && (freq || norm) {
+	// Only scoring readers without positions can read held lists.
+	scoring := !vectors && (freq || norm)
+	if scoring {
 		dr, err := r.dense.reader(term, field, freq, norm)
 		if err != nil {
 			return nil, err
@@ -50,8 +52,8 @@ func (r *partReader) TermFieldReader(ctx context.Context, term []byte, field str
 	if err != nil {
 		return nil, err
 	}
-	if !vectors && (freq || norm) && r.dense != nil && tfr.Count() >= r.dense.owner.limits.minPostings {
-		r.dense.want(denseKey{field, string(term)})
+	if scoring {
+		r.dense.wantIfDense(denseKey{field, string(term)}, tfr.Count())
 	}
 	return &partTermReader{TermFieldReader: tfr, part: r.span()}, nil
 }

@@ -32,11 +32,11 @@ const (
 )
 
 // syncBatch is how many outbox rows one index Apply takes. It bounds the
-// talks a large import holds in memory at once, and it is two of the index's
-// batches of 1,000, so that the index writes two at a time, one per core:
-// with one, a 100k-talk import took 52–60 s here against 45–51 s, for
-// 390 against 530–560 MB at its peak.
-const syncBatch = 2000
+// talks a large import holds in memory at once, and lets the index write
+// all its batches at once (index.ApplyChunk): with a single batch of 1,000,
+// a 100k-talk import took 52–60 s here against 45–51 s, for 390 against
+// 530–560 MB at its peak.
+const syncBatch = index.ApplyChunk
 
 // Catalog implements catalog.TalkService over SQLite and Bleve.
 //
