@@ -13,13 +13,13 @@ import (
 // talkPageSize is how many talks one page of EachTalk loads.
 const talkPageSize = 500
 
-// talkColumns selects a talk row with its event, series and personal data;
-// scanTalk reads it.
+// talkColumns selects a talk row with its event, series, personal data and
+// card (speakers, links and tags); scanTalk reads it.
 const talkColumns = `SELECT t.id, t.event_id, s.name, e.name,
 	CASE WHEN t.year <> 0 THEN t.year ELSE e.year END,
 	t.title, t.abstract, t.start_at, t.duration_minutes, t.track, t.room, t.language,
 	t.source_name, t.source_url, t.source_key, t.withdrawn,
-	r.stars, r.rated_at, n.body, n.updated_at, w.watched, w.watched_at, w.to_watch_at, t.created_at
+	r.stars, r.rated_at, n.body, n.updated_at, w.watched, w.watched_at, w.to_watch_at, t.created_at, t.card
 FROM talks t
 JOIN events e ON e.id = t.event_id
 JOIN series s ON s.id = e.series_id
@@ -28,8 +28,9 @@ LEFT JOIN notes n ON n.talk_id = t.id
 LEFT JOIN watch w ON w.talk_id = t.id`
 
 func scanTalk(rows *sql.Rows) (*catalog.Talk, error) {
-	t := &catalog.Talk{Speakers: []catalog.Speaker{}, Tags: []string{}, Links: []catalog.Link{}}
+	t := &catalog.Talk{}
 	var (
+		card                                         []byte
 		start, ratedAt, noteAt, watchedAt, toWatchAt sql.NullString
 		stars                                        sql.NullInt64
 		note                                         sql.NullString
@@ -39,8 +40,11 @@ func scanTalk(rows *sql.Rows) (*catalog.Talk, error) {
 	err := rows.Scan(&t.ID, &t.EventID, &t.Series, &t.Event, &t.Year,
 		&t.Title, &t.Abstract, &start, &t.DurationMinutes, &t.Track, &t.Room, &t.Language,
 		&t.Source.Name, &t.Source.URL, &t.Source.Key, &t.Withdrawn,
-		&stars, &ratedAt, &note, &noteAt, &watched, &watchedAt, &toWatchAt, &added)
+		&stars, &ratedAt, &note, &noteAt, &watched, &watchedAt, &toWatchAt, &added, &card)
 	if err != nil {
+		return nil, err
+	}
+	if err := fillFromCard(t, card); err != nil {
 		return nil, err
 	}
 	if t.Start, err = parseStart(start); err != nil {
@@ -104,28 +108,21 @@ func readStatementTexts() []string {
 }
 
 // talkQueries are the queries loadTalks runs for the talks whose ids
-// subquery ids yields: the talks, then their speakers, links, tags and
-// personal tags, each in talk order.
-func talkQueries(ids string) [5]string {
+// subquery ids yields: the talks with their cards, then their personal
+// tags, in talk order.
+func talkQueries(ids string) [2]string {
 	in := " IN (" + ids + ")"
-	return [5]string{
+	return [2]string{
 		talkColumns + " WHERE t.id" + in + " ORDER BY t.id",
-		`SELECT ts.talk_id, sp.name, ts.affiliation
-		FROM talk_speakers ts JOIN speakers sp ON sp.id = ts.speaker_id
-		WHERE ts.talk_id` + in + ` ORDER BY ts.talk_id, ts.position`,
-		`SELECT talk_id, kind, url FROM links
-		WHERE talk_id` + in + ` ORDER BY talk_id, position`,
-		`SELECT tt.talk_id, tg.name
-		FROM talk_tags tt JOIN tags tg ON tg.id = tt.tag_id
-		WHERE tt.talk_id` + in + ` ORDER BY tt.talk_id, tt.position`,
 		`SELECT talk_id, tag FROM personal_tags
 		WHERE talk_id` + in + ` ORDER BY talk_id, tag`,
 	}
 }
 
 // loadTalks loads complete talk records for the talks of set that exist, in
-// id order. Child rows come in one query per table for the whole set, never
-// one per talk. stmts may be nil (a transaction of the writer).
+// id order. Speakers, links and tags come with each talk's row (its card);
+// personal tags in one query for the whole set, never one per talk. stmts
+// may be nil (a transaction of the writer).
 func loadTalks(ctx context.Context, tx *sql.Tx, stmts *statements, set talkSet) ([]*catalog.Talk, error) {
 	queries := talkQueries(set.ids)
 	rows, err := stmts.query(ctx, tx, queries[0], set.args...)
@@ -151,51 +148,9 @@ func loadTalks(ctx context.Context, tx *sql.Tx, stmts *statements, set talkSet) 
 		return talks, nil
 	}
 
-	// The child queries select by the same set in the same transaction, so
-	// they see exactly the talks read above.
+	// The personal tags are selected by the same set in the same
+	// transaction, so they are exactly those of the talks read above.
 	err = eachRow(ctx, tx, stmts, queries[1], set.args,
-		func(rows *sql.Rows) error {
-			var id int64
-			var sp catalog.Speaker
-			if err := rows.Scan(&id, &sp.Name, &sp.Affiliation); err != nil {
-				return err
-			}
-			byID[id].Speakers = append(byID[id].Speakers, sp)
-			return nil
-		})
-	if err != nil {
-		return nil, fmt.Errorf("query speakers: %w", err)
-	}
-
-	err = eachRow(ctx, tx, stmts, queries[2], set.args,
-		func(rows *sql.Rows) error {
-			var id int64
-			var l catalog.Link
-			if err := rows.Scan(&id, &l.Kind, &l.URL); err != nil {
-				return err
-			}
-			byID[id].Links = append(byID[id].Links, l)
-			return nil
-		})
-	if err != nil {
-		return nil, fmt.Errorf("query links: %w", err)
-	}
-
-	err = eachRow(ctx, tx, stmts, queries[3], set.args,
-		func(rows *sql.Rows) error {
-			var id int64
-			var tag string
-			if err := rows.Scan(&id, &tag); err != nil {
-				return err
-			}
-			byID[id].Tags = append(byID[id].Tags, tag)
-			return nil
-		})
-	if err != nil {
-		return nil, fmt.Errorf("query tags: %w", err)
-	}
-
-	err = eachRow(ctx, tx, stmts, queries[4], set.args,
 		func(rows *sql.Rows) error {
 			var id int64
 			var tag string
@@ -251,7 +206,7 @@ func (s *Store) FindTalkByID(ctx context.Context, id int64) (*catalog.Talk, erro
 
 // TalksByIDs returns the talks with the given ids; ids that do not exist are
 // absent from the map, and an id listed twice is loaded once. It runs the
-// same five prepared queries however many ids there are, as it hydrates
+// same two prepared queries however many ids there are, as it hydrates
 // every page of search results.
 func (s *Store) TalksByIDs(ctx context.Context, ids []int64) (map[int64]*catalog.Talk, error) {
 	out := make(map[int64]*catalog.Talk, len(ids))

@@ -143,7 +143,7 @@ func TestTalksByIDs(t *testing.T) {
 			}
 		})
 	}
-	// Every call, whatever its number of ids, ran the five statements
+	// Every call, whatever its number of ids, ran the two statements
 	// prepared at open.
 	for _, text := range talkQueries(listedIDs) {
 		if _, ok := s.readStmts.byText[text]; !ok {

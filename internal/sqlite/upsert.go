@@ -206,11 +206,11 @@ func upsertStatements() map[string]string {
 	return map[string]string{
 		"findTalk": `SELECT id, event_id, content_hash, withdrawn, source_name FROM talks WHERE source_key = ?`,
 		"insertTalk": `INSERT INTO talks (source_key, event_id, year, title, abstract, start_at, start_unix,
-			duration_minutes, track, room, language, source_name, source_url, content_hash, withdrawn, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			duration_minutes, track, room, language, source_name, source_url, content_hash, withdrawn, card, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		"updateTalk": `UPDATE talks SET event_id = ?, year = ?, title = ?, abstract = ?, start_at = ?, start_unix = ?,
 			duration_minutes = ?, track = ?, room = ?, language = ?, source_name = ?, source_url = ?,
-			content_hash = ?, withdrawn = ?, updated_at = ? WHERE id = ?`,
+			content_hash = ?, withdrawn = ?, card = ?, updated_at = ? WHERE id = ?`,
 
 		"findSeries":   `SELECT id FROM series WHERE name = ?`,
 		"insertSeries": `INSERT INTO series (name) VALUES (?)`,
@@ -372,10 +372,14 @@ func (u *upserter) upsert(t *catalog.Talk) (id, eventID int64, out outcome, err 
 			return 0, 0, 0, err
 		}
 		startText, startUnix := formatStart(t.Start)
+		card, err := cardOf(t)
+		if err != nil {
+			return 0, 0, 0, err
+		}
 		if found {
 			_, err = u.exec("updateTalk", eventID, t.Year, t.Title, t.Abstract, startText, startUnix,
 				t.DurationMinutes, t.Track, t.Room, t.Language, t.Source.Name, t.Source.URL,
-				hash, t.Withdrawn, u.now, id)
+				hash, t.Withdrawn, card, u.now, id)
 			if err == nil {
 				err = u.clearChildren(id)
 			}
@@ -387,7 +391,7 @@ func (u *upserter) upsert(t *catalog.Talk) (id, eventID int64, out outcome, err 
 		} else {
 			id, err = u.insert("insertTalk", t.Source.Key, eventID, t.Year, t.Title, t.Abstract, startText, startUnix,
 				t.DurationMinutes, t.Track, t.Room, t.Language, t.Source.Name, t.Source.URL,
-				hash, t.Withdrawn, u.now, u.now)
+				hash, t.Withdrawn, card, u.now, u.now)
 			out = inserted
 		}
 		if err != nil {
