@@ -69,6 +69,9 @@ type Index struct {
 	// results of searches with nothing to score (see Search).
 	facets   *recentCache[map[string][]catalog.FacetValue]
 	browsing *recentCache[*catalog.SearchResult]
+	// everything caches what a search of all talks found, in each order
+	// asked for, for searches that only exclude words (see complement).
+	everything *recentCache[*allTalks]
 	// words caches the corrections and completions of query words: a
 	// query typed word by word is searched again at every key, its
 	// earlier words with it.
@@ -82,6 +85,9 @@ type Index struct {
 	// reads are shared by the background reads of columns, word lists and
 	// dense lists.
 	reads *backgroundReads
+	// wholeSearches makes searches that only exclude words walk all
+	// talks, as they would without complement; tests compare the two.
+	wholeSearches bool
 	// parts is how many goroutines a search runs on (see
 	// runInParts).
 	parts int
@@ -140,8 +146,10 @@ func OpenWith(path string, opts Options) (*Index, error) {
 		path: path, bi: bi, synonyms: syn, parts: searchParts(runtime.GOMAXPROCS(0)),
 		facets:   newRecentCache(cacheSize, copyFacets),
 		browsing: newRecentCache(cacheSize, copyResult),
-		words:    newRecentCache(wordCacheSize, slices.Clone[[]dictWord]),
-		reads:    newBackgroundReads(),
+		// Never changed once cached: shared, not copied.
+		everything: newRecentCache(numOrders, func(a *allTalks) *allTalks { return a }),
+		words:      newRecentCache(wordCacheSize, slices.Clone[[]dictWord]),
+		reads:      newBackgroundReads(),
 	}
 	ix.columns, ix.wordLists = newColumns(ix.reads), newWordLists(ix.reads)
 	ix.dense = newDenseLists(defaultDenseLimits(), ix.reads)
@@ -270,6 +278,7 @@ func hasCurrentVersion(bi bleve.Index) (bool, error) {
 func (ix *Index) invalidateCaches() {
 	ix.facets.invalidate()
 	ix.browsing.invalidate()
+	ix.everything.invalidate()
 	ix.words.invalidate()
 }
 

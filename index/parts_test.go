@@ -51,33 +51,33 @@ func TestSearchInPartsFindsWhatOneSearchFinds(t *testing.T) {
 				ix.facets.invalidate()
 				ix.browsing.invalidate()
 				parted := runSearch(t, ix, req)
-				compareParted(t, fmt.Sprintf("%q by %s page %d", q, sort, page), one, parted, strict)
+				compareResults(t, fmt.Sprintf("%q by %s page %d", q, sort, page), one, parted, strict)
 			}
 		}
 	}
 }
 
-// compareParted fails unless a search in parts found what one search
-// found; strict, in the same order, ties or not.
-func compareParted(t *testing.T, what string, one, parted *catalog.SearchResult, strict bool) {
+// compareResults fails unless got found what want found: the same total,
+// page, scores and facets; strict, in the same order, ties or not.
+func compareResults(t *testing.T, what string, want, got *catalog.SearchResult, strict bool) {
 	t.Helper()
-	if one.Total != parted.Total {
-		t.Fatalf("%s: %d hits in parts, %d in one search", what, parted.Total, one.Total)
+	if want.Total != got.Total {
+		t.Fatalf("%s: %d hits, want %d", what, got.Total, want.Total)
 	}
-	if len(one.Hits) != len(parted.Hits) {
-		t.Fatalf("%s: %d hits on the page in parts, %d in one search", what, len(parted.Hits), len(one.Hits))
+	if len(want.Hits) != len(got.Hits) {
+		t.Fatalf("%s: %d hits on the page, want %d", what, len(got.Hits), len(want.Hits))
 	}
-	for i := range one.Hits {
+	for i := range want.Hits {
 		// Talks that tie may trade places (the service orders ties by
 		// date), and Bleve's sums may differ in the last bit with the
 		// order it adds in.
-		a, b := one.Hits[i], parted.Hits[i]
-		if !sameScore(a.Score, b.Score) || (a.ID != b.ID && (strict || !tied(one.Hits, a.Score))) {
-			t.Fatalf("%s hit %d: talk %d (%v) in parts, talk %d (%v) in one search", what, i, b.ID, b.Score, a.ID, a.Score)
+		a, b := want.Hits[i], got.Hits[i]
+		if !sameScore(a.Score, b.Score) || (a.ID != b.ID && (strict || !tied(want.Hits, a.Score))) {
+			t.Fatalf("%s hit %d: talk %d (%v), want talk %d (%v)", what, i, b.ID, b.Score, a.ID, a.Score)
 		}
 	}
-	if !reflect.DeepEqual(one.Facets, parted.Facets) {
-		t.Fatalf("%s: facets in parts %v, in one search %v", what, parted.Facets, one.Facets)
+	if !reflect.DeepEqual(want.Facets, got.Facets) {
+		t.Fatalf("%s: facets %v, want %v", what, got.Facets, want.Facets)
 	}
 }
 

@@ -306,21 +306,13 @@ func (ix *Index) run(ctx context.Context, top query.Query, keys leafKeys, sort s
 		size, skip = 0, 0 // the collector keeps the page
 	}
 	shared := shareLeaves(top, keys)
-	var hc *hitCollector
-	var res *bleve.SearchResult
-	var err error
-	wants := hitWants{facets: withFacets, order: order, top: from + perPage}
-	if ix.parts > 1 {
-		res, hc, err = ix.runInParts(ctx, shared, size, skip, wants)
-	} else {
-		sr := bleve.NewSearchRequestOptions(shared, size, skip, false)
-		sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
-		searchCtx := ctx
-		if wants.any() {
-			searchCtx = ix.columns.collecting(ctx, wants, func(c *hitCollector) { hc = c })
+	if excluded := onlyExcludes(shared); excluded != nil && order != nil && !ix.wholeSearches {
+		found, err := ix.complement(ctx, excluded, order, from, perPage, withFacets)
+		if err != nil || found != nil {
+			return found, err
 		}
-		res, err = ix.bi.SearchInContext(searchCtx, sr)
 	}
+	res, hc, err := ix.collect(ctx, shared, size, skip, hitWants{facets: withFacets, order: order, top: from + perPage})
 	if err != nil {
 		return nil, err
 	}
@@ -342,6 +334,27 @@ func (ix *Index) run(ctx context.Context, top query.Query, keys leafKeys, sort s
 		out.highlights = []highlightGroup{{top, res.Hits}}
 	}
 	return out, nil
+}
+
+// collect runs q for Bleve's page of size hits after skip, by score, and
+// passes every hit through a hitCollector for wants; the collector is nil
+// when wants is empty, and the caller releases it.
+func (ix *Index) collect(ctx context.Context, q query.Query, size, skip int, wants hitWants) (*bleve.SearchResult, *hitCollector, error) {
+	if ix.parts > 1 {
+		return ix.runInParts(ctx, q, size, skip, wants)
+	}
+	sr := bleve.NewSearchRequestOptions(q, size, skip, false)
+	sr.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
+	var hc *hitCollector
+	if wants.any() {
+		ctx = ix.columns.collecting(ctx, wants, func(c *hitCollector) { hc = c })
+	}
+	res, err := ix.bi.SearchInContext(ctx, sr)
+	if err != nil && hc != nil {
+		hc.release()
+		hc = nil
+	}
+	return res, hc, err
 }
 
 // runResult is one run's result, with its facets when they were asked for.

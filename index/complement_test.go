@@ -1,0 +1,136 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/talkdex/talkdex/internal/catalog"
+)
+
+// openWarmShared indexes sharedCorpus in one segment and waits until its
+// columns are read, as a running server's are.
+func openWarmShared(t *testing.T) *Index {
+	t.Helper()
+	ix, _ := openTemp(t)
+	ctx := context.Background()
+	if err := ix.Apply(ctx, sharedCorpus(), nil); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	if err := ix.Compact(ctx); err != nil {
+		t.Fatalf("Compact: %v", err)
+	}
+	waitUntil(t, "Warmed", ix.Warmed)
+	return ix
+}
+
+// keptAnswer runs q's compiled form through complement, as run would, and
+// reports whether it answered from all talks kept.
+func keptAnswer(t *testing.T, ix *Index, q, sort string, page, perPage int) bool {
+	t.Helper()
+	clauses, err := parseQuery(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ix.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	comp := &compiler{m: ix.bi.Mapping(), syn: ix.synonyms, words: &dictionary{ctx: context.Background(), r: r}}
+	top, hasText := comp.compile(clauses)
+	excluded := onlyExcludes(shareLeaves(top, comp.keys))
+	if hasText || excluded == nil {
+		t.Fatalf("%q is not a search that only excludes", q)
+	}
+	found, err := ix.complement(context.Background(), excluded, columnOrder(sort, false), (page-1)*perPage, perPage, true)
+	if err != nil {
+		t.Fatalf("complement of %q: %v", q, err)
+	}
+	return found != nil
+}
+
+// TestComplementFindsWhatTheWholeSearchFinds: a search that only excludes
+// words, answered from all talks less the excluded ones, finds the same
+// page, total, scores and facets as walking every talk, in every order;
+// a page beyond the talks kept is searched whole.
+func TestComplementFindsWhatTheWholeSearchFinds(t *testing.T) {
+	ix := openWarmShared(t)
+	queries := []string{"-python", "the -routing", "-python -rout", "-zzzzqx", "-network -bgp -dns"}
+	sorts := []string{catalog.SortRelevance, catalog.SortNewest, catalog.SortOldest, catalog.SortRating, catalog.SortAdded}
+	for _, parts := range []int{1, 3} {
+		ix.parts = parts
+		ix.everything.invalidate()
+		for _, q := range queries {
+			for _, sort := range sorts {
+				for _, page := range []int{1, 2, 7, 150} {
+					compareComplement(t, ix, catalog.SearchRequest{Query: q, Sort: sort, Page: page, PerPage: 10})
+				}
+			}
+		}
+	}
+}
+
+// compareComplement runs req answered from all talks kept and walking
+// every talk, and fails unless both find the same.
+func compareComplement(t *testing.T, ix *Index, req catalog.SearchRequest) {
+	t.Helper()
+	what := fmt.Sprintf("%q by %s page %d in %d parts", req.Query, req.Sort, req.Page, ix.parts)
+	kept := keptAnswer(t, ix, req.Query, req.Sort, req.Page, req.PerPage)
+	if want := req.Page*req.PerPage <= allRanked/2; kept != want {
+		t.Fatalf("%s: answered from all talks kept: %v, want %v", what, kept, want)
+	}
+	ix.wholeSearches = true
+	ix.facets.invalidate()
+	ix.browsing.invalidate()
+	whole := runSearch(t, ix, req)
+	ix.wholeSearches = false
+	ix.facets.invalidate()
+	ix.browsing.invalidate()
+	got := runSearch(t, ix, req)
+	if whole.Total == 0 || (kept && len(whole.Hits) == 0) {
+		t.Fatalf("%s: nothing found", what)
+	}
+	compareResults(t, what, whole, got, true)
+}
+
+// TestComplementFollowsWrites: all talks are searched again after the
+// index changes, so a new talk heads "-python" newest first at once, and
+// a deleted one leaves it.
+func TestComplementFollowsWrites(t *testing.T) {
+	ix := openWarmShared(t)
+	ctx := context.Background()
+	req := catalog.SearchRequest{Query: "-python", Sort: catalog.SortNewest, PerPage: 10}
+	before := runSearch(t, ix, req)
+	added := &catalog.Talk{ID: 90001, Series: "RIPE", Event: "RIPE 99", Year: 2031, Title: "Peering in the future",
+		Start: at("2031-05-01T09:00:00Z"), Speakers: speakers("New Speaker")}
+	added.Normalize()
+	if err := ix.Apply(ctx, []*catalog.Talk{added}, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "Warmed", ix.Warmed)
+	after := runSearch(t, ix, req)
+	if after.Total != before.Total+1 || len(after.Hits) == 0 || after.Hits[0].ID != added.ID {
+		t.Fatalf("after adding talk %d: total %d (was %d), first %v", added.ID, after.Total, before.Total, hitIDs(after))
+	}
+	if !hasFacetValue(after.Facets[catalog.FacetYear], "2031") {
+		t.Errorf("the new talk's year is not among the facets: %v", after.Facets[catalog.FacetYear])
+	}
+	if err := ix.Apply(ctx, nil, []int64{added.ID}); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "Warmed", ix.Warmed)
+	gone := runSearch(t, ix, req)
+	if gone.Total != before.Total || hitIDs(gone)[0] == added.ID {
+		t.Fatalf("after deleting talk %d: total %d, first %v", added.ID, gone.Total, hitIDs(gone))
+	}
+}
+
+func hasFacetValue(values []catalog.FacetValue, v string) bool {
+	for _, fv := range values {
+		if fv.Value == v {
+			return true
+		}
+	}
+	return false
+}
