@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestNormalizeTitle(t *testing.T) {
@@ -143,5 +144,29 @@ func TestErrorCodes(t *testing.T) {
 	}
 	if ErrorCode(nil) != "" {
 		t.Errorf("nil error has code %q", ErrorCode(nil))
+	}
+}
+
+// TestNormalizeRepairsInvalidUTF8: bytes that are not UTF-8 (a Latin-1
+// page read as UTF-8) become U+FFFD in every text of a talk, so that the
+// talk reads the same as text and as JSON.
+func TestNormalizeRepairsInvalidUTF8(t *testing.T) {
+	bad := "M\xfcller \xe9t\xe9"
+	tk := &Talk{
+		Series: bad, Event: bad, Title: bad, Abstract: bad, Track: bad, Room: bad, Language: bad,
+		Speakers: []Speaker{{Name: bad, Affiliation: bad}},
+		Tags:     []string{bad},
+		Links:    []Link{{Kind: bad, URL: "https://example.org/" + bad}},
+	}
+	tk.Normalize()
+	texts := []string{tk.Series, tk.Event, tk.Title, tk.Abstract, tk.Track, tk.Room, tk.Language,
+		tk.Speakers[0].Name, tk.Speakers[0].Affiliation, tk.Tags[0], tk.Links[0].Kind, tk.Links[0].URL}
+	for i, s := range texts {
+		if !utf8.ValidString(s) {
+			t.Errorf("text %d is still not UTF-8: %q", i, s)
+		}
+	}
+	if want := "M\uFFFDller \uFFFDt\uFFFD"; tk.Title != want {
+		t.Errorf("title %q, want %q", tk.Title, want)
 	}
 }

@@ -120,10 +120,10 @@ func (t *Talk) Normalize() {
 	t.Series = CleanText(t.Series)
 	t.Event = CleanText(t.Event)
 	t.Title = CleanText(t.Title)
-	t.Abstract = strings.TrimSpace(t.Abstract)
+	t.Abstract = strings.TrimSpace(ValidText(t.Abstract))
 	t.Track = CleanText(t.Track)
 	t.Room = CleanText(t.Room)
-	t.Language = strings.ToLower(strings.TrimSpace(t.Language))
+	t.Language = strings.ToLower(CleanText(t.Language))
 	if t.Speakers == nil {
 		t.Speakers = []Speaker{}
 	}
@@ -150,7 +150,7 @@ func (t *Talk) Normalize() {
 	}
 	links := t.Links[:0]
 	for _, l := range t.Links {
-		l.URL = strings.TrimSpace(l.URL)
+		l.URL, l.Kind = strings.TrimSpace(ValidText(l.URL)), ValidText(l.Kind)
 		if l.URL == "" {
 			continue
 		}
@@ -218,9 +218,18 @@ func SourceKey(t *Talk) string {
 	return "title:" + NormalizeTitle(t.Event) + "|" + NormalizeTitle(t.Title)
 }
 
-// CleanText folds runs of white space into one space and trims the ends.
+// CleanText folds runs of white space into one space and trims the ends,
+// and replaces bytes that are not UTF-8 (see ValidText).
 func CleanText(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(ValidText(s)), " ")
+}
+
+// ValidText replaces each run of bytes that are not UTF-8 (a page in
+// Latin-1 that claims UTF-8) with U+FFFD. JSON can only carry valid text,
+// so a talk stored as JSON anywhere (the store's cards, exports, the API)
+// would otherwise say something else than the same talk stored as text.
+func ValidText(s string) string {
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // NormalizeTitle lower-cases s and keeps only letters and digits, single

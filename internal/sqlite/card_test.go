@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/talkdex/talkdex/internal/catalog"
@@ -159,21 +158,48 @@ func TestUpgradeWritesCards(t *testing.T) {
 	checkCardsMatchTables(t, s)
 }
 
-// TestTalkWithoutCardIsReported: a row without a card (written around
-// talkdex) fails its load with the talk named, rather than showing a talk
-// without speakers.
-func TestTalkWithoutCardIsReported(t *testing.T) {
+// TestTalkWithoutCardLoadsFromItsTables: a row whose card is missing or
+// unreadable (written around talkdex) loads its speakers, links and tags
+// from the tables, alone or among talks that have cards.
+func TestTalkWithoutCardLoadsFromItsTables(t *testing.T) {
 	s := openStore(t)
-	talks := synthTalks(0, 2)
+	talks := synthTalks(0, 4)
+	talks[2].Tags = nil
 	mustUpsert(t, s, talks)
-	if _, err := s.writer.Exec(`UPDATE talks SET card = NULL WHERE id = ?`, talks[1].ID); err != nil {
+	for _, q := range []struct {
+		id   int64
+		card any
+	}{{talks[1].ID, nil}, {talks[2].ID, `{"speakers": 1}`}, {talks[3].ID, `not json`}} {
+		if _, err := s.writer.Exec(`UPDATE talks SET card = ? WHERE id = ?`, q.card, q.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkCardsMatchTables(t, s)
+	got, err := s.FindTalkByID(context.Background(), talks[1].ID)
+	if err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.FindTalkByID(context.Background(), talks[1].ID)
-	if err == nil || !strings.Contains(err.Error(), "has no card") {
-		t.Fatalf("load of a talk without a card: %v", err)
+	if !reflect.DeepEqual(got.Speakers, talks[1].Speakers) || !reflect.DeepEqual(got.Links, talks[1].Links) || !reflect.DeepEqual(got.Tags, talks[1].Tags) {
+		t.Errorf("talk without a card loads %v, %v, %v; want %v, %v, %v",
+			got.Speakers, got.Links, got.Tags, talks[1].Speakers, talks[1].Links, talks[1].Tags)
 	}
-	if _, err := s.FindTalkByID(context.Background(), talks[0].ID); err != nil {
-		t.Errorf("the other talk: %v", err)
+	page, err := s.TalksByIDs(context.Background(), []int64{talks[0].ID, talks[2].ID})
+	if err != nil {
+		t.Fatal(err)
 	}
+	if tags := page[talks[2].ID].Tags; tags == nil || len(tags) != 0 {
+		t.Errorf("talk without tags and without a readable card loads tags %#v, want an empty list", tags)
+	}
+}
+
+// TestCardsHoldWhatTheTablesHoldForInvalidText: text that is not UTF-8 is
+// repaired before it is written, so the card, which is JSON, and the
+// tables hold the same.
+func TestCardsHoldWhatTheTablesHoldForInvalidText(t *testing.T) {
+	s := openStore(t)
+	talks := synthTalks(0, 1)
+	talks[0].Speakers = []catalog.Speaker{{Name: "M\xfcller", Affiliation: "Caf\xe9"}}
+	talks[0].Tags = []string{"r\xe9seau"}
+	mustUpsert(t, s, talks)
+	checkCardsMatchTables(t, s)
 }

@@ -27,8 +27,11 @@ LEFT JOIN ratings r ON r.talk_id = t.id
 LEFT JOIN notes n ON n.talk_id = t.id
 LEFT JOIN watch w ON w.talk_id = t.id`
 
-func scanTalk(rows *sql.Rows) (*catalog.Talk, error) {
-	t := &catalog.Talk{}
+// scanTalk reads a row of talkColumns, and its card into the talk's
+// speakers, links and tags; fromCard is false when the card could not be
+// read and the talk still lacks them.
+func scanTalk(rows *sql.Rows) (t *catalog.Talk, fromCard bool, err error) {
+	t = &catalog.Talk{}
 	var (
 		card                                         []byte
 		start, ratedAt, noteAt, watchedAt, toWatchAt sql.NullString
@@ -37,18 +40,15 @@ func scanTalk(rows *sql.Rows) (*catalog.Talk, error) {
 		watched                                      sql.NullBool
 		added                                        string
 	)
-	err := rows.Scan(&t.ID, &t.EventID, &t.Series, &t.Event, &t.Year,
+	err = rows.Scan(&t.ID, &t.EventID, &t.Series, &t.Event, &t.Year,
 		&t.Title, &t.Abstract, &start, &t.DurationMinutes, &t.Track, &t.Room, &t.Language,
 		&t.Source.Name, &t.Source.URL, &t.Source.Key, &t.Withdrawn,
 		&stars, &ratedAt, &note, &noteAt, &watched, &watchedAt, &toWatchAt, &added, &card)
 	if err != nil {
-		return nil, err
-	}
-	if err := fillFromCard(t, card); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if t.Start, err = parseStart(start); err != nil {
-		return nil, fmt.Errorf("talk %d: %w", t.ID, err)
+		return nil, false, fmt.Errorf("talk %d: %w", t.ID, err)
 	}
 	t.Rating = int(stars.Int64)
 	if t.Rating > 0 {
@@ -69,7 +69,7 @@ func scanTalk(rows *sql.Rows) (*catalog.Talk, error) {
 		t.ToWatchAt = parseStamp(toWatchAt.String)
 	}
 	t.Added = parseStamp(added)
-	return t, nil
+	return t, fillFromCard(t, card), nil
 }
 
 // talkSet names the talks loadTalks loads: a subquery yielding their ids,
@@ -132,13 +132,20 @@ func loadTalks(ctx context.Context, tx *sql.Tx, stmts *statements, set talkSet) 
 	defer rows.Close()
 	var talks []*catalog.Talk
 	byID := map[int64]*catalog.Talk{}
+	var cardless map[int64]*catalog.Talk
 	for rows.Next() {
-		t, err := scanTalk(rows)
+		t, fromCard, err := scanTalk(rows)
 		if err != nil {
 			return nil, fmt.Errorf("read talk: %w", err)
 		}
 		talks = append(talks, t)
 		byID[t.ID] = t
+		if !fromCard {
+			if cardless == nil {
+				cardless = map[int64]*catalog.Talk{}
+			}
+			cardless[t.ID] = t
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("query talks: %w", err)
@@ -146,6 +153,11 @@ func loadTalks(ctx context.Context, tx *sql.Tx, stmts *statements, set talkSet) 
 	rows.Close()
 	if len(talks) == 0 {
 		return talks, nil
+	}
+	if len(cardless) > 0 {
+		if err := childrenFromTables(ctx, tx, cardless); err != nil {
+			return nil, err
+		}
 	}
 
 	// The personal tags are selected by the same set in the same
