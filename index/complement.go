@@ -3,12 +3,15 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // A search that only excludes ("-python", or "with -cross", whose "with"
@@ -38,6 +41,30 @@ type allTalks struct {
 	facetOf         []int8
 	// ranked are the first allRanked talks in the order, first first.
 	ranked []rankedHit
+	// segments are those of the snapshot searched: a search of the
+	// excluded talks in another one (during a write, before the caches
+	// are cleared) is not subtracted from it.
+	segments []segmentState
+}
+
+// segmentState is one segment of a snapshot and how many of its documents
+// are deleted: a write adds segments or deletes documents in one.
+type segmentState struct {
+	seg     segment.Segment
+	deleted uint64
+}
+
+// segmentsOf lists the segments of snap with their deletions.
+func segmentsOf(snap *scorch.IndexSnapshot) []segmentState {
+	segs := snap.Segments()
+	out := make([]segmentState, len(segs))
+	for i, ss := range segs {
+		out[i].seg = ss.Segment()
+		if d := ss.Deleted(); d != nil {
+			out[i].deleted = d.GetCardinality()
+		}
+	}
+	return out
 }
 
 // onlyExcludes returns the excluded part of a compiled query that matches
@@ -67,6 +94,9 @@ func (ix *Index) complement(ctx context.Context, excluded query.Query, order []o
 	if err != nil || all == nil {
 		return nil, err
 	}
+	if from+perPage > len(all.ranked) && uint64(len(all.ranked)) < all.total {
+		return nil, nil // the page lies beyond the talks kept
+	}
 	res, hc, err := ix.collect(ctx, excluded, 0, 0, hitWants{facets: withFacets, order: order, top: allRanked})
 	if err != nil {
 		return nil, fmt.Errorf("search excluded talks: %w", err)
@@ -75,7 +105,7 @@ func (ix *Index) complement(ctx context.Context, excluded query.Query, order []o
 		return nil, nil
 	}
 	defer hc.release()
-	if hc.err != nil || len(hc.byTerm) > 0 || res.Total > all.total {
+	if hc.err != nil || len(hc.byTerm) > 0 || res.Total > all.total || !slices.Equal(segmentsOf(hc.snap), all.segments) {
 		return nil, nil
 	}
 	// The excluded talks among the first of all are among the first of
@@ -89,6 +119,9 @@ func (ix *Index) complement(ctx context.Context, excluded query.Query, order []o
 	for _, h := range all.ranked {
 		if len(out) == perPage {
 			break
+		}
+		if math.IsNaN(h.talk) {
+			return nil, nil // a talk without its id: the whole search says so
 		}
 		if left[h.talk] {
 			continue
@@ -125,8 +158,9 @@ func (ix *Index) complement(ctx context.Context, excluded query.Query, order []o
 }
 
 // less returns a collector holding the facet counts of all talks but
-// those counted by excluded; ok is false when excluded counted a term
-// more often than all talks have it (the index changed in between).
+// those counted by excluded, a search of the same snapshot; ok is false
+// when excluded counted a term more often than all talks have it, which
+// would be a bug.
 func (a *allTalks) less(excluded *hitCollector) (rest *hitCollector, ok bool) {
 	counts := slices.Clone(a.counts)
 	for _, n := range excluded.touched {
@@ -151,6 +185,9 @@ func (ix *Index) allTalksIn(ctx context.Context, order []orderKey) (*allTalks, e
 		return all, nil
 	}
 	gen := ix.everything.generation()
+	if ready, err := ix.columnsReady(); err != nil || !ready {
+		return nil, err // a search of all talks now would not be kept
+	}
 	res, hc, err := ix.collect(ctx, query.NewMatchAllQuery(), 0, 0, hitWants{facets: true, order: order, top: allRanked})
 	if err != nil {
 		return nil, fmt.Errorf("search all talks: %w", err)
@@ -163,13 +200,29 @@ func (ix *Index) allTalksIn(ctx context.Context, order []orderKey) (*allTalks, e
 		return nil, nil
 	}
 	all := &allTalks{
-		total:   res.Total,
-		counts:  slices.Clone(hc.counts),
-		touched: slices.Clone(hc.touched),
-		terms:   hc.view.terms,
-		facetOf: hc.view.facetOf,
-		ranked:  hc.best.sorted(),
+		total:    res.Total,
+		counts:   slices.Clone(hc.counts),
+		touched:  slices.Clone(hc.touched),
+		terms:    hc.view.terms,
+		facetOf:  hc.view.facetOf,
+		ranked:   hc.best.sorted(),
+		segments: segmentsOf(hc.snap),
 	}
 	ix.everything.put(key, gen, all)
 	return all, nil
+}
+
+// columnsReady reports whether every segment of the index has its
+// columns, starting the reads of those that do not.
+func (ix *Index) columnsReady() (bool, error) {
+	r, err := ix.reader()
+	if err != nil {
+		return false, err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return false, nil
+	}
+	return !ix.columns.view(snap).missing, nil
 }

@@ -92,6 +92,81 @@ func compareComplement(t *testing.T, ix *Index, req catalog.SearchRequest) {
 		t.Fatalf("%s: nothing found", what)
 	}
 	compareResults(t, what, whole, got, true)
+	// Again with the facets cached, as for the next page of a search:
+	// only the page is cut then.
+	ix.browsing.invalidate()
+	compareResults(t, what+" with facets cached", whole, runSearch(t, ix, req), true)
+}
+
+// TestComplementOfFewTalks: with fewer talks than are kept, every page,
+// the last one short, is cut from all talks, and a page beyond them is
+// empty.
+func TestComplementOfFewTalks(t *testing.T) {
+	ix := loadSample(t)
+	waitUntil(t, "Warmed", ix.Warmed)
+	for _, req := range []catalog.SearchRequest{
+		{Query: "-python", Sort: catalog.SortNewest, PerPage: 5},
+		{Query: "-python", Sort: catalog.SortNewest, Page: 2, PerPage: 5},
+		{Query: "-bgp -ipv6", Sort: catalog.SortRating, PerPage: 3},
+		{Query: "-bgp", Sort: catalog.SortOldest, Page: 2, PerPage: 3},
+	} {
+		if !keptAnswer(t, ix, req.Query, req.Sort, max(req.Page, 1), req.PerPage) {
+			t.Fatalf("%q page %d was not cut from all talks", req.Query, req.Page)
+		}
+		compareComplement(t, ix, req)
+	}
+	res := runSearch(t, ix, catalog.SearchRequest{Query: "-python", Sort: catalog.SortNewest, Page: 2, PerPage: 5})
+	if res.Total != 7 || len(res.Hits) != 2 {
+		t.Errorf("\"-python\" page 2 of 5: total %d, %d hits; want 7 and the last 2", res.Total, len(res.Hits))
+	}
+	beyond := catalog.SearchRequest{Query: "-python", Sort: catalog.SortNewest, Page: 3, PerPage: 5}
+	if !keptAnswer(t, ix, beyond.Query, beyond.Sort, beyond.Page, beyond.PerPage) {
+		t.Fatal("a page beyond all talks was not cut from them")
+	}
+	if res := runSearch(t, ix, beyond); res.Total != 7 || len(res.Hits) != 0 {
+		t.Errorf("\"-python\" page 3 of 5: total %d, %d hits; want 7 and none", res.Total, len(res.Hits))
+	}
+}
+
+// TestComplementWaitsForTheCachesOfAWrite: between a write's batches and
+// the clearing of the caches that ends it, all talks as kept are of the
+// index before the write; a search that only excludes then walks all
+// talks rather than subtract talks of the new index from them.
+func TestComplementWaitsForTheCachesOfAWrite(t *testing.T) {
+	ix := openWarmShared(t)
+	ctx := context.Background()
+	req := catalog.SearchRequest{Query: "-python", Sort: catalog.SortNewest, PerPage: 10}
+	before := runSearch(t, ix, req)
+	if !keptAnswer(t, ix, req.Query, req.Sort, 1, req.PerPage) {
+		t.Fatal("not answered from all talks before the write")
+	}
+	// Of an event and year the index has, so that no facet count gives
+	// the new index away.
+	added := &catalog.Talk{ID: 90002, Series: "NANOG", Event: "NANOG 90", Year: 2024, Title: "Python in the future",
+		Start: at("2031-05-01T09:00:00Z")}
+	kept := &catalog.Talk{ID: 90003, Series: "NANOG", Event: "NANOG 90", Year: 2024, Title: "Peering in the future",
+		Start: at("2031-05-02T09:00:00Z")}
+	added.Normalize()
+	kept.Normalize()
+	// Apply's batches, without the clearing of the caches that follows.
+	if err := applyChanges(ctx, ix.bi, []change{{id: added.ID, doc: newTalkDocument(added)}, {id: kept.ID, doc: newTalkDocument(kept)}}); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "Warmed", ix.Warmed)
+	if keptAnswer(t, ix, req.Query, req.Sort, 1, req.PerPage) {
+		t.Fatal("answered from all talks as they were before the write")
+	}
+	ix.facets.invalidate()
+	ix.browsing.invalidate()
+	during := runSearch(t, ix, req)
+	if during.Total != before.Total+1 || during.Hits[0].ID != kept.ID {
+		t.Fatalf("during the write: total %d (was %d), first %v; want talk %d first", during.Total, before.Total, hitIDs(during), kept.ID)
+	}
+	ix.invalidateCaches()
+	if !keptAnswer(t, ix, req.Query, req.Sort, 1, req.PerPage) {
+		t.Fatal("not answered from all talks after the write")
+	}
+	compareComplement(t, ix, req)
 }
 
 // TestComplementFollowsWrites: all talks are searched again after the
@@ -109,6 +184,9 @@ func TestComplementFollowsWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil(t, "Warmed", ix.Warmed)
+	if !keptAnswer(t, ix, req.Query, req.Sort, 1, req.PerPage) {
+		t.Fatal("not answered from all talks after the write")
+	}
 	after := runSearch(t, ix, req)
 	if after.Total != before.Total+1 || len(after.Hits) == 0 || after.Hits[0].ID != added.ID {
 		t.Fatalf("after adding talk %d: total %d (was %d), first %v", added.ID, after.Total, before.Total, hitIDs(after))
