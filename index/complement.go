@@ -177,16 +177,21 @@ func (a *allTalks) less(excluded *hitCollector) (rest *hitCollector, ok bool) {
 }
 
 // allTalksIn returns what a search of all talks finds in order, searching
-// it once per change of the index; nil when some segment has no columns
-// yet.
+// it again when the index's segments changed since it was kept (a write,
+// or a merge, which clears no cache); nil when some segment has no
+// columns yet.
 func (ix *Index) allTalksIn(ctx context.Context, order []orderKey) (*allTalks, error) {
 	key := fmt.Sprint(order)
-	if all, ok := ix.everything.get(key); ok {
+	gen := ix.everything.generation()
+	segments, ready, err := ix.currentSegments()
+	if err != nil {
+		return nil, err
+	}
+	if all, ok := ix.everything.get(key); ok && slices.Equal(all.segments, segments) {
 		return all, nil
 	}
-	gen := ix.everything.generation()
-	if ready, err := ix.columnsReady(); err != nil || !ready {
-		return nil, err // a search of all talks now would not be kept
+	if !ready {
+		return nil, nil // a search of all talks now would not be kept
 	}
 	res, hc, err := ix.collect(ctx, query.NewMatchAllQuery(), 0, 0, hitWants{facets: true, order: order, top: allRanked})
 	if err != nil {
@@ -212,17 +217,18 @@ func (ix *Index) allTalksIn(ctx context.Context, order []orderKey) (*allTalks, e
 	return all, nil
 }
 
-// columnsReady reports whether every segment of the index has its
-// columns, starting the reads of those that do not.
-func (ix *Index) columnsReady() (bool, error) {
+// currentSegments returns the segments of the index as it is now, and
+// whether every one has its columns, starting the reads of those that do
+// not.
+func (ix *Index) currentSegments() ([]segmentState, bool, error) {
 	r, err := ix.reader()
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	defer r.Close()
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
-		return false, nil
+		return nil, false, nil
 	}
-	return !ix.columns.view(snap).missing, nil
+	return segmentsOf(snap), !ix.columns.view(snap).missing, nil
 }

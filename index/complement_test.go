@@ -128,11 +128,11 @@ func TestComplementOfFewTalks(t *testing.T) {
 	}
 }
 
-// TestComplementWaitsForTheCachesOfAWrite: between a write's batches and
-// the clearing of the caches that ends it, all talks as kept are of the
-// index before the write; a search that only excludes then walks all
-// talks rather than subtract talks of the new index from them.
-func TestComplementWaitsForTheCachesOfAWrite(t *testing.T) {
+// TestComplementDuringAWrite: between a write's batches and the clearing
+// of the caches that ends it, all talks as kept are of the index before
+// the write; a search that only excludes then searches all talks again,
+// rather than subtract talks of the new index from them.
+func TestComplementDuringAWrite(t *testing.T) {
 	ix := openWarmShared(t)
 	ctx := context.Background()
 	req := catalog.SearchRequest{Query: "-python", Sort: catalog.SortNewest, PerPage: 10}
@@ -153,15 +153,13 @@ func TestComplementWaitsForTheCachesOfAWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil(t, "Warmed", ix.Warmed)
-	if keptAnswer(t, ix, req.Query, req.Sort, 1, req.PerPage) {
-		t.Fatal("answered from all talks as they were before the write")
-	}
 	ix.facets.invalidate()
 	ix.browsing.invalidate()
 	during := runSearch(t, ix, req)
 	if during.Total != before.Total+1 || during.Hits[0].ID != kept.ID {
 		t.Fatalf("during the write: total %d (was %d), first %v; want talk %d first", during.Total, before.Total, hitIDs(during), kept.ID)
 	}
+	compareComplement(t, ix, req)
 	ix.invalidateCaches()
 	if !keptAnswer(t, ix, req.Query, req.Sort, 1, req.PerPage) {
 		t.Fatal("not answered from all talks after the write")
@@ -211,4 +209,36 @@ func hasFacetValue(values []catalog.FacetValue, v string) bool {
 		}
 	}
 	return false
+}
+
+// TestComplementFollowsMerges: a merge changes the index's segments
+// without clearing any cache; all talks are then searched again, and
+// searches that only exclude go on being answered from them.
+func TestComplementFollowsMerges(t *testing.T) {
+	ix, _ := openTemp(t)
+	ctx := context.Background()
+	talks := sharedCorpus()
+	half := len(talks) / 2
+	for _, part := range [][]*catalog.Talk{talks[:half], talks[half:]} {
+		if err := ix.Apply(ctx, part, nil); err != nil {
+			t.Fatalf("Apply: %v", err)
+		}
+	}
+	waitUntil(t, "Warmed", ix.Warmed)
+	req := catalog.SearchRequest{Query: "-python", Sort: catalog.SortNewest, PerPage: 10}
+	if !keptAnswer(t, ix, req.Query, req.Sort, 1, req.PerPage) {
+		t.Fatal("not answered from all talks before the merge")
+	}
+	before := len(snapshotOf(t, ix).Segments())
+	if err := ix.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "Warmed", ix.Warmed)
+	if after := len(snapshotOf(t, ix).Segments()); after >= before {
+		t.Fatalf("the merge left %d segments of %d", after, before)
+	}
+	if !keptAnswer(t, ix, req.Query, req.Sort, 1, req.PerPage) {
+		t.Fatal("not answered from all talks after the merge")
+	}
+	compareComplement(t, ix, req)
 }
