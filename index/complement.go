@@ -18,9 +18,10 @@ import (
 // is a stop word) lists every talk but the excluded ones, newest first.
 // Searched as it is, it walks all talks: 12 to 20 ms at 100k, the slowest
 // searches of all. It is answered instead from what a search of all talks
-// found, which is kept until the index changes: its total, facet counts
-// and first talks in the order, less those of the excluded talks, which
-// are usually few. "-cross" then reads 1.4k talks instead of 98.6k.
+// found, kept until a write or a merge changes the index's segments: its
+// total, facet counts and first talks in the order, less those of the
+// excluded talks, which are usually few. "-cross" then reads 1.4k talks
+// instead of 98.6k.
 
 // allRanked is how many of all talks, first in an order, are kept: a page
 // of a search that excludes words is cut from them, after leaving out the
