@@ -231,5 +231,5 @@ func (ix *Index) currentSegments() ([]segmentState, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
-	return segmentsOf(snap), !ix.columns.view(snap).missing, nil
+	return segmentsOf(snap), ix.columns.ready(snap), nil
 }
