@@ -42,8 +42,12 @@ func (ix *Index) Apply(ctx context.Context, upserts []*catalog.Talk, deletes []i
 		return err
 	}
 	ix.capture(changes)
-	// Even a failed apply may have written some batches.
-	defer ix.invalidateCaches()
+	// Even a failed apply may have written some batches. A server reads
+	// what searches need of the new segments now, not at its next search.
+	defer func() {
+		ix.invalidateCaches()
+		ix.warmColumns()
+	}()
 	if err := applyChanges(ctx, ix.bi, changes); err != nil {
 		return fmt.Errorf("apply %d index changes: %w", len(changes), err)
 	}
@@ -191,7 +195,7 @@ func (ix *Index) swapIn(ctx context.Context, fresh bleve.Index) error {
 		}
 		return ix.restore(fmt.Errorf("open new index: %w", err))
 	}
-	ix.bi, ix.columns = bi, newColumns(ix.reads)
+	ix.bi, ix.columns = bi, newColumns(ix.reads, ix.keepAllTalksLater)
 	ix.needsRebuild.Store(false)
 	ix.warmColumns()
 	// A failure here only leaves a directory behind that the next Open
@@ -209,7 +213,7 @@ func (ix *Index) restore(cause error) error {
 	if err != nil {
 		return fmt.Errorf("%w; the index is unavailable: %v", cause, err)
 	}
-	ix.bi, ix.columns = bi, newColumns(ix.reads)
+	ix.bi, ix.columns = bi, newColumns(ix.reads, ix.keepAllTalksLater)
 	if fresh {
 		ix.needsRebuild.Store(true)
 	}

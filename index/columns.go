@@ -97,9 +97,12 @@ type segmentColumns struct {
 	sums []uint64
 }
 
-func newColumns(reads *backgroundReads) *columns {
+// newColumns returns columns read by reads; read, if not nil, is called
+// on reads' goroutine after each segment's columns are read.
+func newColumns(reads *backgroundReads, read func()) *columns {
 	cs := &columns{values: map[string]uint32{}}
 	cs.segments = newPerSegment(cs.build, reads)
+	cs.segments.done = read
 	return cs
 }
 

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/talkdex/talkdex/internal/catalog"
@@ -39,9 +40,9 @@ func keptAnswer(t *testing.T, ix *Index, q, sort string, page, perPage int) bool
 	defer r.Close()
 	comp := &compiler{m: ix.bi.Mapping(), syn: ix.synonyms, words: &dictionary{ctx: context.Background(), r: r}}
 	top, hasText := comp.compile(clauses)
-	excluded := onlyExcludes(shareLeaves(top, comp.keys))
-	if hasText || excluded == nil {
-		t.Fatalf("%q is not a search that only excludes", q)
+	excluded, ok := fromAllTalks(shareLeaves(top, comp.keys))
+	if hasText || !ok {
+		t.Fatalf("%q is not a search of all talks but excluded ones", q)
 	}
 	found, err := ix.complement(context.Background(), excluded, columnOrder(sort, false), (page-1)*perPage, perPage, true)
 	if err != nil {
@@ -53,10 +54,11 @@ func keptAnswer(t *testing.T, ix *Index, q, sort string, page, perPage int) bool
 // TestComplementFindsWhatTheWholeSearchFinds: a search that only excludes
 // words, answered from all talks less the excluded ones, finds the same
 // page, total, scores and facets as walking every talk, in every order;
-// a page beyond the talks kept is searched whole.
+// a page beyond the talks kept is searched whole. So do a search of stop
+// words alone and the empty search, answered from all talks.
 func TestComplementFindsWhatTheWholeSearchFinds(t *testing.T) {
 	ix := openWarmShared(t)
-	queries := []string{"-python", "the -routing", "-python -rout", "-zzzzqx", "-network -bgp -dns"}
+	queries := []string{"-python", "the -routing", "-python -rout", "-zzzzqx", "-network -bgp -dns", "the", ""}
 	sorts := []string{catalog.SortRelevance, catalog.SortNewest, catalog.SortOldest, catalog.SortRating, catalog.SortAdded}
 	for _, parts := range []int{1, 3} {
 		ix.parts = parts
@@ -241,4 +243,84 @@ func TestComplementFollowsMerges(t *testing.T) {
 		t.Fatal("not answered from all talks after the merge")
 	}
 	compareComplement(t, ix, req)
+}
+
+// keptNow returns how many talks the search of all talks newest first, as
+// kept, found, and whether it is of the index as it is now.
+func keptNow(t *testing.T, ix *Index) (*allTalks, bool) {
+	t.Helper()
+	all, ok := ix.everything.get(fmt.Sprint(allTalksOrder(columnOrder(catalog.SortRelevance, false))))
+	segments, _, err := ix.currentSegments()
+	if err != nil {
+		t.Fatalf("segments: %v", err)
+	}
+	return all, ok && slices.Equal(all.segments, segments)
+}
+
+// readsIdle reports whether the index's background reads are all done.
+func readsIdle(ix *Index) bool {
+	ix.reads.mu.Lock()
+	defer ix.reads.mu.Unlock()
+	return !ix.reads.busy
+}
+
+// TestServerKeepsAllTalksReady: a warm index (a server's) searches all
+// talks in the background after it starts and after every write, so that
+// the search page's first view and searches that only exclude find them
+// kept; a search then answers from them without searching all talks again.
+func TestServerKeepsAllTalksReady(t *testing.T) {
+	ix := loadSample(t)
+	talks := sampleTalks()
+	// Columns read before the server warms the index are not read again.
+	runSearch(t, ix, catalog.SearchRequest{Query: "bgp"})
+	waitUntil(t, "background reads done", func() bool { return readsIdle(ix) })
+	ix.Warm()
+	wantKept := func(what string, total int) *allTalks {
+		t.Helper()
+		var all *allTalks
+		waitUntil(t, what, func() bool {
+			kept, current := keptNow(t, ix)
+			all = kept
+			return current && kept.total == uint64(total)
+		})
+		return all
+	}
+	wantKept("all talks kept after the start", len(talks))
+
+	added := *talks[0]
+	added.ID = 9001
+	if err := ix.Apply(context.Background(), []*catalog.Talk{&added}, nil); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	wantKept("all talks kept after a talk was added", len(talks)+1)
+	if err := ix.Apply(context.Background(), nil, []int64{talks[1].ID, talks[2].ID}); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	kept := wantKept("all talks kept after two were deleted", len(talks)-1)
+
+	for _, q := range []string{"", "-zzzzqx"} {
+		res := runSearch(t, ix, catalog.SearchRequest{Query: q, Sort: catalog.SortRelevance})
+		if res.Total != len(talks)-1 {
+			t.Errorf("%q: %d talks, want %d", q, res.Total, len(talks)-1)
+		}
+		if again, _ := keptNow(t, ix); again != kept {
+			t.Errorf("%q searched all talks again", q)
+		}
+	}
+}
+
+// TestKeptAfterColumnsOfANewSegment: when a search meets a segment it has
+// no columns of (a merge's), their read is followed by the search of all
+// talks, in a warm index only.
+func TestKeptAfterColumnsOfANewSegment(t *testing.T) {
+	for _, warm := range []bool{false, true} {
+		ix := loadSample(t)
+		// Warm's own reads are left out: only the search reads columns.
+		ix.warm.Store(warm)
+		runSearch(t, ix, catalog.SearchRequest{Query: "bgp"})
+		waitUntil(t, "background reads done", func() bool { return readsIdle(ix) })
+		if _, current := keptNow(t, ix); current != warm {
+			t.Errorf("warm %v: all talks kept: %v", warm, current)
+		}
+	}
 }

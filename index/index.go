@@ -151,7 +151,7 @@ func OpenWith(path string, opts Options) (*Index, error) {
 		words:      newRecentCache(wordCacheSize, slices.Clone[[]dictWord]),
 		reads:      newBackgroundReads(),
 	}
-	ix.columns, ix.wordLists = newColumns(ix.reads), newWordLists(ix.reads)
+	ix.columns, ix.wordLists = newColumns(ix.reads, ix.keepAllTalksLater), newWordLists(ix.reads)
 	ix.dense = newDenseLists(defaultDenseLimits(), ix.reads)
 	ix.needsRebuild.Store(fresh)
 	return ix, nil
@@ -286,8 +286,9 @@ func (ix *Index) invalidateCaches() {
 // (see columns and wordLists) in the background, now and whenever a rebuild
 // replaces the index, so that the first searches need not read their hits'
 // doc values (the first search of all 100k talks took a quarter of a
-// second that way) nor look words up in Bleve's dictionaries. A server
-// calls it; a one-off command, which searches once, need not pay for it.
+// second that way) nor look words up in Bleve's dictionaries, and keeps a
+// search of all talks ready (see keepAllTalks). A server calls it; a
+// one-off command, which searches once, need not pay for it.
 func (ix *Index) Warm() {
 	ix.warm.Store(true)
 	ix.mu.RLock()
@@ -333,4 +334,5 @@ func (ix *Index) warmColumns() {
 		ix.columns.ready(snap)
 		ix.wordLists.view(snap)
 	}
+	ix.keepAllTalksLater()
 }

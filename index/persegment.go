@@ -19,6 +19,9 @@ type perSegment[T any] struct {
 	// every read at once, and took twice as long.
 	reads *backgroundReads
 
+	// done, if not nil, is called after each successful read.
+	done func()
+
 	mu      sync.Mutex
 	values  map[segment.Segment]*T
 	reading map[segment.Segment]bool
@@ -115,11 +118,14 @@ func (ps *perSegment[T]) readInBackground(seg segment.Segment) {
 	v, err := ps.read(seg)
 	_ = seg.DecRef()
 	ps.mu.Lock()
-	defer ps.mu.Unlock()
 	delete(ps.reading, seg)
 	// A failed read leaves the segment without; the next search tries
 	// again.
 	if err == nil {
 		ps.values[seg] = v
+	}
+	ps.mu.Unlock()
+	if err == nil && ps.done != nil {
+		ps.done()
 	}
 }

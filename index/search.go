@@ -306,7 +306,7 @@ func (ix *Index) run(ctx context.Context, top query.Query, keys leafKeys, sort s
 		size, skip = 0, 0 // the collector keeps the page
 	}
 	shared := shareLeaves(top, keys)
-	if excluded := onlyExcludes(shared); excluded != nil && order != nil && !ix.wholeSearches {
+	if excluded, ok := fromAllTalks(shared); ok && order != nil && !ix.wholeSearches {
 		found, err := ix.complement(ctx, excluded, order, from, perPage, withFacets)
 		if err != nil || found != nil {
 			return found, err

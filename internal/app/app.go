@@ -230,6 +230,15 @@ func (c *Catalog) closeFiles() error {
 // HasIndex reports whether this process has the search index open.
 func (c *Catalog) HasIndex() bool { return c.index != nil }
 
+// WarmIndex has the search index read what searches need of each of its
+// segments now, and again after each write, as a server's does (see
+// Options.WarmIndex), in a catalog opened without.
+func (c *Catalog) WarmIndex() {
+	if c.index != nil {
+		c.index.Warm()
+	}
+}
+
 // IndexWarmed reports whether the search index has read what searches
 // need of each of its segments (see index.Warmed), starting what is
 // missing; true when this process has no index.

@@ -85,6 +85,7 @@ const warmTimeout = 2 * time.Minute
 // those of a server at work, not of its first second (the cold start is
 // measured apart).
 func waitWarm(ctx context.Context, cat *app.Catalog) error {
+	cat.WarmIndex()
 	deadline := time.Now().Add(warmTimeout)
 	for !cat.IndexWarmed() {
 		if time.Now().After(deadline) {
