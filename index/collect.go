@@ -365,15 +365,20 @@ func (c *hitCollector) facets() (map[string][]catalog.FacetValue, error) {
 		terms, facetOf = c.mergeTermCounts()
 	}
 	names := catalog.FacetNames()
-	byFacet := make([][]uint32, len(names))
+	// One pass keeps each facet's first values: a broad search touches
+	// tens of thousands of terms, mostly speakers.
+	best := make([]*bestOf[uint32], len(names))
+	for f, name := range names {
+		best[f] = topTerms(facetSize(name), c.counts, terms)
+	}
 	for _, n := range c.touched {
 		if f := facetOf[n]; f >= 0 {
-			byFacet[f] = append(byFacet[f], n)
+			best[f].offer(n)
 		}
 	}
 	out := make(map[string][]catalog.FacetValue, len(names))
 	for f, name := range names {
-		numbers := topTerms(byFacet[f], facetSize(name), c.counts, terms)
+		numbers := best[f].sorted()
 		values := make([]catalog.FacetValue, 0, len(numbers))
 		for _, n := range numbers {
 			values = append(values, catalog.FacetValue{
@@ -411,19 +416,15 @@ func (c *hitCollector) mergeTermCounts() ([]string, []int8) {
 	return terms, facetOf
 }
 
-// topTerms returns the k term numbers of numbers that come first by count,
-// then term, in that order. A broad search touches tens of thousands of
-// speakers and sorting them all took longer than counting them, so only the
-// terms that can still make the cut are kept.
-func topTerms(numbers []uint32, k int, counts []uint32, terms []string) []uint32 {
-	best := &bestOf[uint32]{k: k, before: func(a, b uint32) bool {
+// topTerms keeps the k term numbers offered that come first by count, then
+// term. A broad search touches tens of thousands of speakers and sorting
+// them all took longer than counting them, so only the terms that can
+// still make the cut are kept.
+func topTerms(k int, counts []uint32, terms []string) *bestOf[uint32] {
+	return &bestOf[uint32]{k: k, before: func(a, b uint32) bool {
 		if counts[a] != counts[b] {
 			return counts[a] > counts[b]
 		}
 		return terms[a] < terms[b]
 	}}
-	for _, n := range numbers {
-		best.offer(n)
-	}
-	return best.sorted()
 }
