@@ -48,8 +48,27 @@ func defaultDenseLimits() denseLimits { return denseLimits{minPostings: 2048, by
 // the index of its frequency and norm in the list's table.
 const densePostingBytes = 6
 
-// denseKey names a term of a field.
-type denseKey struct{ field, term string }
+// denseKey names a term of a field, and whether its list holds the word
+// positions of each posting too.
+type denseKey struct {
+	field, term string
+	positions   bool
+}
+
+// Phrases (a quoted phrase, and the proximity bonus of a query's words)
+// read the positions of every talk with all their words: for two common
+// words ("python talk"), tens of thousands of talks, whose positions zap
+// decodes one after the other from its chunks, with their byte offsets.
+// Lists of titles and abstracts are therefore also held with positions,
+// which only phrases read (positionsHeld); highlighting reads zap, as it
+// needs the offsets. Both fields hold one text per talk, so a position
+// needs no array positions.
+
+// positionsHeld reports whether field's lists may hold positions.
+func positionsHeld(field string) bool { return field == fieldTitle || field == fieldAbstract }
+
+// densePositionBytes is what a held position costs.
+const densePositionBytes = 4
 
 // denseList is a term's postings in one segment, deleted documents
 // included (the snapshot says which are deleted).
@@ -57,6 +76,13 @@ type denseList struct {
 	docs  []uint32 // document numbers within the segment, ascending
 	stats []uint16 // index of each document's frequency and norm in table
 	table []denseStat
+	// With positions, those of docs[i] are positions[starts[i]:starts[i+1]].
+	starts, positions []uint32
+}
+
+// bytes is what the list holds.
+func (l *denseList) bytes() uint64 {
+	return uint64(len(l.docs))*densePostingBytes + uint64(len(l.starts)+len(l.positions))*densePositionBytes
 }
 
 // denseStat is a posting's frequency and norm, as zap reads them.
@@ -189,6 +215,15 @@ func (d *denseLists) hold(seg segment.Segment, sd *segmentDense, key denseKey) e
 		sd.budget += cost
 		return err
 	}
+	// Positions are counted once read: a term's number of them is known
+	// only then.
+	if held := l.bytes(); held > cost {
+		if held-cost > sd.budget {
+			sd.budget += cost
+			return nil
+		}
+		sd.budget -= held - cost
+	}
 	next := maps.Clone(*sd.lists.Load())
 	next[key] = l
 	sd.lists.Store(&next)
@@ -200,8 +235,11 @@ func (d *denseLists) hold(seg segment.Segment, sd *segmentDense, key denseKey) e
 // index holds.
 func decodeDense(pl segment.PostingsList, key denseKey, count uint64) (*denseList, error) {
 	l := &denseList{docs: make([]uint32, 0, count), stats: make([]uint16, 0, count)}
+	if key.positions {
+		l.starts = make([]uint32, 1, count+1)
+	}
 	index := map[denseStat]uint16{}
-	it := pl.Iterator(true, true, false, nil)
+	it := pl.Iterator(true, true, key.positions, nil)
 	for {
 		p, err := it.Next()
 		if err != nil {
@@ -225,6 +263,18 @@ func decodeDense(pl segment.PostingsList, key denseKey, count uint64) (*denseLis
 		}
 		l.docs = append(l.docs, uint32(p.Number()))
 		l.stats = append(l.stats, i)
+		if key.positions {
+			for _, loc := range p.Locations() {
+				if len(loc.ArrayPositions()) > 0 || loc.Pos() > 1<<32-1 {
+					return nil, nil
+				}
+				l.positions = append(l.positions, uint32(loc.Pos()))
+			}
+			if len(l.positions) > 1<<32-1 {
+				return nil, nil
+			}
+			l.starts = append(l.starts, uint32(len(l.positions)))
+		}
 	}
 	return l, nil
 }
@@ -239,12 +289,13 @@ type denseView struct {
 }
 
 // reader returns a reader of term in field over the snapshot that reads
-// the held lists, or nil when no segment holds the term's list.
-func (v *denseView) reader(term []byte, field string, freq, norm bool) (bleveindex.TermFieldReader, error) {
+// the held lists, or nil when no segment holds the term's list. With
+// positions, it reads them too (without byte offsets; see positionsHeld).
+func (v *denseView) reader(term []byte, field string, freq, norm, positions bool) (bleveindex.TermFieldReader, error) {
 	if v == nil {
 		return nil, nil
 	}
-	key := denseKey{field, string(term)}
+	key := denseKey{field: field, term: string(term), positions: positions}
 	held := false
 	for _, lists := range v.lists {
 		if lists[key] != nil {
@@ -255,7 +306,7 @@ func (v *denseView) reader(term []byte, field string, freq, norm bool) (bleveind
 	if !held {
 		return nil, nil
 	}
-	r := &denseReader{view: v, freq: freq, norm: norm, cursors: make([]postingCursor, len(v.segs))}
+	r := &denseReader{view: v, field: field, freq: freq, norm: norm, positions: positions, cursors: make([]postingCursor, len(v.segs))}
 	missing := false
 	for i, ss := range v.segs {
 		if l := v.lists[i][key]; l != nil {
@@ -273,7 +324,7 @@ func (v *denseView) reader(term []byte, field string, freq, norm bool) (bleveind
 			return nil, fmt.Errorf("read %s:%q: %w", field, term, err)
 		}
 		r.count += pl.Count()
-		c := &zapCursor{postings: pl, freq: freq, norm: norm}
+		c := &zapCursor{postings: pl, freq: freq, norm: norm, positions: positions}
 		c.rewind()
 		r.cursors[i] = c
 		missing = true
@@ -294,6 +345,9 @@ type postingCursor interface {
 	advance(doc uint64) (at uint64, st denseStat, ok bool, err error)
 	// rewind goes back to before the first posting.
 	rewind()
+	// at appends to dst the positions of the posting last moved to, of
+	// a cursor asked for them.
+	at(dst []uint64) []uint64
 }
 
 // arrayCursor reads a held list.
@@ -334,6 +388,14 @@ func (c *arrayCursor) next() (uint64, denseStat, bool, error) {
 
 func (c *arrayCursor) rewind() { c.pos = 0 }
 
+func (c *arrayCursor) at(dst []uint64) []uint64 {
+	i := c.pos - 1
+	for _, p := range c.list.positions[c.list.starts[i]:c.list.starts[i+1]] {
+		dst = append(dst, uint64(p))
+	}
+	return dst
+}
+
 func (c *arrayCursor) advance(doc uint64) (uint64, denseStat, bool, error) {
 	if doc > 1<<32-1 {
 		c.pos = len(c.list.docs)
@@ -347,12 +409,20 @@ func (c *arrayCursor) advance(doc uint64) (uint64, denseStat, bool, error) {
 
 // zapCursor reads a segment without the held list from zap.
 type zapCursor struct {
-	postings   segment.PostingsList
-	freq, norm bool
-	it         segment.PostingsIterator
+	postings              segment.PostingsList
+	freq, norm, positions bool
+	it                    segment.PostingsIterator
+	last                  segment.Posting
 }
 
-func (c *zapCursor) rewind() { c.it = c.postings.Iterator(c.freq, c.norm, false, c.it) }
+func (c *zapCursor) rewind() { c.it = c.postings.Iterator(c.freq, c.norm, c.positions, c.it) }
+
+func (c *zapCursor) at(dst []uint64) []uint64 {
+	for _, loc := range c.last.Locations() {
+		dst = append(dst, loc.Pos())
+	}
+	return dst
+}
 
 func (c *zapCursor) next() (uint64, denseStat, bool, error) {
 	return c.read(c.it.Next())
@@ -366,19 +436,22 @@ func (c *zapCursor) read(p segment.Posting, err error) (uint64, denseStat, bool,
 	if err != nil || p == nil {
 		return 0, denseStat{}, false, err
 	}
+	c.last = p
 	return p.Number(), denseStat{freq: p.Frequency(), norm: p.Norm()}, true, nil
 }
 
 // denseReader is a term reader over a snapshot's segments in turn, each
 // read from its held list or from zap.
 type denseReader struct {
-	view       *denseView
-	freq, norm bool
-	cursors    []postingCursor
-	seg        int    // segment of the last posting read
-	last       uint64 // global number of the last posting read
-	started    bool
-	count      uint64
+	view                  *denseView
+	field                 string
+	freq, norm, positions bool
+	at                    []uint64 // scratch: the positions of a posting
+	cursors               []postingCursor
+	seg                   int    // segment of the last posting read
+	last                  uint64 // global number of the last posting read
+	started               bool
+	count                 uint64
 }
 
 func (r *denseReader) Next(pre *bleveindex.TermFieldDoc) (*bleveindex.TermFieldDoc, error) {
@@ -443,8 +516,28 @@ func (r *denseReader) found(seg int, doc uint64, st denseStat, pre *bleveindex.T
 	if r.norm {
 		pre.Norm = st.norm
 	}
+	if r.positions {
+		r.at = r.cursors[seg].at(r.at[:0])
+		pre.Vectors = vectorsAt(pre.Vectors, r.field, r.at)
+	}
 	r.last, r.started = global, true
 	return pre
+}
+
+// vectorsAt returns term vectors of field at positions, in the memory of
+// vs where it has room: a term searcher reuses its document from posting
+// to posting, and copies what it scores.
+func vectorsAt(vs []*bleveindex.TermFieldVector, field string, positions []uint64) []*bleveindex.TermFieldVector {
+	vs = vs[:0]
+	for i, p := range positions {
+		if i < cap(vs) && vs[:i+1][i] != nil {
+			vs = vs[:i+1]
+		} else {
+			vs = append(vs, &bleveindex.TermFieldVector{})
+		}
+		*vs[i] = bleveindex.TermFieldVector{Field: field, Pos: p}
+	}
+	return vs
 }
 
 func (r *denseReader) Count() uint64 { return r.count }

@@ -49,7 +49,10 @@ func holdAll(t *testing.T, d *denseLists, snap *scorch.IndexSnapshot) *denseView
 				if err != nil {
 					t.Fatal(err)
 				}
-				terms = append(terms, term{denseKey{field, e.Term}, pl.Count()})
+				terms = append(terms, term{denseKey{field: field, term: e.Term}, pl.Count()})
+				if positionsHeld(field) {
+					terms = append(terms, term{denseKey{field: field, term: e.Term, positions: true}, pl.Count()})
+				}
 			}
 		}
 		slices.SortFunc(terms, func(a, b term) int { return cmp.Compare(b.count, a.count) })
@@ -70,6 +73,8 @@ type posting struct {
 	doc  uint64
 	freq uint64
 	norm float64
+	// positions lists the word positions, when read, as text.
+	positions string
 }
 
 // postingReader makes what a term reader returns a posting, failing t on
@@ -83,7 +88,11 @@ func postingReader(t *testing.T) func(*bleveindex.TermFieldDoc, error) *posting 
 		if d == nil {
 			return nil
 		}
-		return &posting{doc: d.ID.Value(), freq: d.Freq, norm: d.Norm}
+		p := &posting{doc: d.ID.Value(), freq: d.Freq, norm: d.Norm}
+		for _, v := range d.Vectors {
+			p.positions += fmt.Sprintf("%s@%d%v ", v.Field, v.Pos, v.ArrayPositions)
+		}
+		return p
 	}
 }
 
@@ -101,7 +110,7 @@ func TestDenseReaderReadsWhatZapReads(t *testing.T) {
 	if len(keys) < 20 {
 		t.Fatalf("only %d terms held; the corpus should give more", len(keys))
 	}
-	deletedHeld, mixed := false, false
+	deletedHeld, mixed, withPositions := false, false, 0
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 9))
 	readPosting := postingReader(t)
@@ -116,13 +125,16 @@ func TestDenseReaderReadsWhatZapReads(t *testing.T) {
 			}
 		}
 		mixed = mixed || held < len(lists)
+		if k.positions {
+			withPositions++
+		}
 
 		open := func() (zap, dense bleveindex.TermFieldReader) {
-			zr, err := snap.TermFieldReader(ctx, []byte(k.term), k.field, true, true, false)
+			zr, err := snap.TermFieldReader(ctx, []byte(k.term), k.field, true, true, k.positions)
 			if err != nil {
 				t.Fatal(err)
 			}
-			dr, err := view.reader([]byte(k.term), k.field, true, true)
+			dr, err := view.reader([]byte(k.term), k.field, true, true, k.positions)
 			if err != nil || dr == nil {
 				t.Fatalf("dense reader of held %v: %v, %v", k, dr, err)
 			}
@@ -189,6 +201,9 @@ func TestDenseReaderReadsWhatZapReads(t *testing.T) {
 	}
 	if !mixed {
 		t.Error("every term is held in every segment; the test does not check readers that also read zap")
+	}
+	if withPositions < 10 {
+		t.Errorf("only %d terms held with positions; the test checks too few", withPositions)
 	}
 }
 
@@ -259,10 +274,20 @@ func TestDenseListsLeaveSearchesAlike(t *testing.T) {
 	for _, w := range []string{common[0], common[1], common[2], common[4]} {
 		held := false
 		for _, lists := range view.lists {
-			held = held || lists[denseKey{fieldAbstract, w}] != nil
+			held = held || lists[denseKey{field: fieldAbstract, term: w}] != nil
 		}
 		if !held {
 			t.Errorf("abstract:%s is not held after searches for it; they did not read the lists", w)
+		}
+	}
+	// The phrase and the proximity bonus of the word pairs read positions.
+	for _, w := range []string{common[0], common[1]} {
+		held := false
+		for _, lists := range view.lists {
+			held = held || lists[denseKey{field: fieldAbstract, term: w, positions: true}] != nil
+		}
+		if !held {
+			t.Errorf("abstract:%s is not held with positions after a phrase of it", w)
 		}
 	}
 	for i, q := range queries {

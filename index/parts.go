@@ -34,13 +34,25 @@ type partReader struct {
 	lo, hi uint64
 	// dense has the snapshot's held lists, which scoring readers read.
 	dense *denseView
+	// phrases says the readers asked for positions are a phrase's, which
+	// need no byte offsets and may read lists held with positions.
+	phrases bool
+}
+
+// forPhrases returns r for the term readers of a phrase (see fastPhrase).
+func (r *partReader) forPhrases() *partReader {
+	c := *r
+	c.phrases = true
+	return &c
 }
 
 func (r *partReader) TermFieldReader(ctx context.Context, term []byte, field string, freq, norm, vectors bool) (bleveindex.TermFieldReader, error) {
-	// Only scoring readers without positions can read held lists.
-	scoring := !vectors && (freq || norm)
+	// Scoring readers read held lists: those without positions, and a
+	// phrase's from lists held with positions.
+	positions := vectors && r.phrases && positionsHeld(field)
+	scoring := (!vectors || positions) && (freq || norm)
 	if scoring {
-		dr, err := r.dense.reader(term, field, freq, norm)
+		dr, err := r.dense.reader(term, field, freq, norm, positions)
 		if err != nil {
 			return nil, err
 		}
@@ -53,7 +65,7 @@ func (r *partReader) TermFieldReader(ctx context.Context, term []byte, field str
 		return nil, err
 	}
 	if scoring {
-		r.dense.wantIfDense(denseKey{field, string(term)}, tfr.Count())
+		r.dense.wantIfDense(denseKey{field: field, term: string(term), positions: positions}, tfr.Count())
 	}
 	return &partTermReader{TermFieldReader: tfr, part: r.span()}, nil
 }

@@ -31,6 +31,8 @@ func TestSearchInPartsFindsWhatOneSearchFinds(t *testing.T) {
 	queries := []string{
 		"python", "pyth", "rout -python", `"route servers"`, "network automation", "bgp OR ospf",
 		"speaker:huston", "congestoin", "zzzzqx", "python year:2024", "dns series:nanog",
+		// Phrases in parts find their talks by word positions first.
+		`"python python"`, `"rutas y enrutamiento"`, `"python for network automation"`, "python routers",
 	}
 	// Nothing to score: these list talks newest first by relevance too.
 	noText := []string{"", "-python", "the -routing", "series:nanog", "rating:>=4 -bgp"}

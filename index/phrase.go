@@ -52,7 +52,11 @@ func (q *fastPhrase) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 		return searcher.NewMatchNoneSearcher(r)
 	}
 	// The term searchers and their conjunction are the ones Bleve's phrase
-	// searcher builds, so a talk scores what it would there.
+	// searcher builds, so a talk scores what it would there. Their readers
+	// may read word positions held in memory (see positionsHeld).
+	if part, ok := r.(*partReader); ok {
+		r = part.forPhrases()
+	}
 	withPositions := options
 	withPositions.IncludeTermVectors = true
 	terms := make([]search.Searcher, 0, len(words))
@@ -76,6 +80,12 @@ func (q *fastPhrase) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	s := &phraseSearcher{all: all, words: words}
 	if w := all.Weight(); w > 0 {
 		all.SetQueryNorm(1 / math.Sqrt(w))
+	}
+	if part, ok := r.(*partReader); ok && positionsHeld(field) {
+		if err := s.readPositions(ctx, part, field); err != nil {
+			_ = s.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -109,9 +119,118 @@ type phraseSearcher struct {
 	// at is, per word, the positions (and array positions) of its term in
 	// the current talk; reused from talk to talk.
 	at [][]search.Location
+
+	// readers, when set, read each word's positions, to find the talks
+	// where the phrase stands before all scores them: all then only jumps
+	// to those. Scoring every talk with all the words, to keep a few
+	// (46 of 15k for "python talk" at 100k talks), was most of a phrase's
+	// time once the positions were held in memory.
+	readers []bleveindex.TermFieldReader
+	docs    []*bleveindex.TermFieldDoc // each reader's last posting
+	docAt   []uint64                   // and its document number
+	read    []bool                     // whether it read one yet
+	from    uint64                     // where the next match is looked for
+	done    bool
+	id      bleveindex.IndexInternalID // scratch
+}
+
+// readPositions opens the readers of the words' positions in field of part.
+func (s *phraseSearcher) readPositions(ctx context.Context, part *partReader, field string) error {
+	r := part.forPhrases()
+	for _, w := range s.words {
+		tfr, err := r.TermFieldReader(ctx, []byte(w.term), field, true, false, true)
+		if err != nil {
+			return fmt.Errorf("phrase in %s: term %q: %w", field, w.term, err)
+		}
+		s.readers = append(s.readers, tfr)
+		s.docs = append(s.docs, &bleveindex.TermFieldDoc{})
+	}
+	s.docAt, s.read = make([]uint64, len(s.words)), make([]bool, len(s.words))
+	return nil
+}
+
+// nextMatch returns the first talk at or after s.from where the words
+// stand in order, by their readers; ok is false when there is none.
+func (s *phraseSearcher) nextMatch() (doc uint64, ok bool, err error) {
+	doc = s.from
+	for !s.done {
+		// Every reader moves to the first talk at or after doc that all
+		// have; a reader already there is not moved, as a reader moved
+		// back reads again from the start.
+		for i := 0; i < len(s.readers); {
+			if !s.read[i] || s.docAt[i] < doc {
+				s.id = bleveindex.NewIndexInternalID(s.id, doc)
+				d, err := s.readers[i].Advance(s.id, s.docs[i].Reset())
+				if err != nil {
+					return 0, false, err
+				}
+				if d == nil {
+					s.done = true
+					return 0, false, nil
+				}
+				s.docs[i], s.docAt[i], s.read[i] = d, d.ID.Value(), true
+			}
+			if s.docAt[i] > doc {
+				doc, i = s.docAt[i], 0
+				continue
+			}
+			i++
+		}
+		if s.standInOrder() {
+			return doc, true, nil
+		}
+		doc++
+	}
+	return 0, false, nil
+}
+
+// standInOrder reports whether the words stand in order in the talk all
+// readers are at.
+func (s *phraseSearcher) standInOrder() bool {
+	for _, start := range s.docs[0].Vectors {
+		all := true
+		for i := 1; i < len(s.words) && all; i++ {
+			want, found := start.Pos+s.words[i].offset, false
+			for _, v := range s.docs[i].Vectors {
+				if v.Pos == want {
+					found = true
+					break
+				}
+			}
+			all = found
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// jump moves all to the next talk where the phrase stands, by the readers.
+func (s *phraseSearcher) jump(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	for {
+		doc, ok, err := s.nextMatch()
+		if !ok || err != nil {
+			return nil, err
+		}
+		s.from = doc + 1
+		dm, err := s.all.Advance(ctx, bleveindex.NewIndexInternalID(nil, doc))
+		if dm == nil || err != nil {
+			return nil, err
+		}
+		if s.keep(dm) {
+			return dm, nil
+		}
+		// Not reached while both read the same index: the readers found
+		// the phrase in the talk all stands on.
+		ctx.DocumentMatchPool.Put(dm)
+	}
 }
 
 func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if s.readers != nil {
+		return s.jump(ctx)
+	}
 	for {
 		dm, err := s.all.Next(ctx)
 		if dm == nil || err != nil {
@@ -125,6 +244,10 @@ func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch,
 }
 
 func (s *phraseSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
+	if s.readers != nil {
+		s.from = max(s.from, id.Value())
+		return s.jump(ctx)
+	}
 	dm, err := s.all.Advance(ctx, id)
 	if dm == nil || err != nil {
 		return nil, err
@@ -180,7 +303,15 @@ func (s *phraseSearcher) followedAt(start search.Location) bool {
 	return true
 }
 
-func (s *phraseSearcher) Close() error               { return s.all.Close() }
+func (s *phraseSearcher) Close() error {
+	err := s.all.Close()
+	for _, r := range s.readers {
+		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
 func (s *phraseSearcher) Weight() float64            { return s.all.Weight() }
 func (s *phraseSearcher) SetQueryNorm(norm float64)  { s.all.SetQueryNorm(norm) }
 func (s *phraseSearcher) Count() uint64              { return s.all.Count() }
