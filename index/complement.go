@@ -242,7 +242,7 @@ func (ix *Index) allTalksIn(ctx context.Context, order []orderKey) (*allTalks, e
 // keepAllTalksLater has keepAllTalks run after the background reads asked
 // for so far, the columns it needs among them.
 func (ix *Index) keepAllTalksLater() {
-	if ix.warm.Load() {
+	if ix.warm.Load() && ix.allTalksQueued.CompareAndSwap(false, true) {
 		ix.reads.start(ix.keepAllTalks)
 	}
 }
@@ -254,6 +254,8 @@ func (ix *Index) keepAllTalksLater() {
 // every segment has its columns (the read of the last one calls it
 // again). A failure is left for the next search to report.
 func (ix *Index) keepAllTalks() {
+	// Cleared first: a change from now on queues another run.
+	ix.allTalksQueued.Store(false)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.usable() != nil {

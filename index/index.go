@@ -72,6 +72,10 @@ type Index struct {
 	// everything caches what a search of all talks found, in each order
 	// asked for, for searches that only exclude words (see complement).
 	everything *recentCache[*allTalks]
+	// allTalksQueued says keepAllTalks waits among the background reads:
+	// a write or a merge asks for it several times (its columns, its word
+	// lists), and one run after them all is enough.
+	allTalksQueued atomic.Bool
 	// words caches the corrections and completions of query words: a
 	// query typed word by word is searched again at every key, its
 	// earlier words with it.

@@ -54,8 +54,10 @@ func (q *fastPhrase) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	// The term searchers and their conjunction are the ones Bleve's phrase
 	// searcher builds, so a talk scores what it would there. Their readers
 	// may read word positions held in memory (see positionsHeld).
-	if part, ok := r.(*partReader); ok {
-		r = part.forPhrases()
+	part, inParts := r.(*partReader)
+	if inParts {
+		part = part.forPhrases()
+		r = part
 	}
 	withPositions := options
 	withPositions.IncludeTermVectors = true
@@ -81,7 +83,7 @@ func (q *fastPhrase) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	if w := all.Weight(); w > 0 {
 		all.SetQueryNorm(1 / math.Sqrt(w))
 	}
-	if part, ok := r.(*partReader); ok && positionsHeld(field) {
+	if inParts && positionsHeld(field) {
 		if err := s.readPositions(ctx, part, field); err != nil {
 			_ = s.Close()
 			return nil, err
@@ -134,11 +136,11 @@ type phraseSearcher struct {
 	id      bleveindex.IndexInternalID // scratch
 }
 
-// readPositions opens the readers of the words' positions in field of part.
+// readPositions opens the readers of the words' positions in field of part,
+// a phrase's (see partReader.forPhrases).
 func (s *phraseSearcher) readPositions(ctx context.Context, part *partReader, field string) error {
-	r := part.forPhrases()
 	for _, w := range s.words {
-		tfr, err := r.TermFieldReader(ctx, []byte(w.term), field, true, false, true)
+		tfr, err := part.TermFieldReader(ctx, []byte(w.term), field, true, false, true)
 		if err != nil {
 			return fmt.Errorf("phrase in %s: term %q: %w", field, w.term, err)
 		}
