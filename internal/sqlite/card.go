@@ -67,16 +67,47 @@ func fillFromCard(t *catalog.Talk, card []byte) bool {
 	return true
 }
 
-// childQueries read the speakers, links and tags of the talks whose ids
-// are listed in one JSON parameter, each in talk and position order.
-var childQueries = [3]string{
-	`SELECT ts.talk_id, sp.name, ts.affiliation
+// childReads read the speakers, links and tags of the talks whose ids are
+// listed in one JSON parameter, each in talk and position order, and add
+// each row to its talk.
+var childReads = []struct {
+	what, query string
+	add         func(rows *sql.Rows, talks map[int64]*catalog.Talk) error
+}{
+	{"speakers", `SELECT ts.talk_id, sp.name, ts.affiliation
 	FROM talk_speakers ts JOIN speakers sp ON sp.id = ts.speaker_id
 	WHERE ts.talk_id IN (` + listedIDs + `) ORDER BY ts.talk_id, ts.position`,
-	`SELECT talk_id, kind, url FROM links
+		func(rows *sql.Rows, talks map[int64]*catalog.Talk) error {
+			var id int64
+			var sp catalog.Speaker
+			if err := rows.Scan(&id, &sp.Name, &sp.Affiliation); err != nil {
+				return err
+			}
+			talks[id].Speakers = append(talks[id].Speakers, sp)
+			return nil
+		}},
+	{"links", `SELECT talk_id, kind, url FROM links
 	WHERE talk_id IN (` + listedIDs + `) ORDER BY talk_id, position`,
-	`SELECT tt.talk_id, tg.name FROM talk_tags tt JOIN tags tg ON tg.id = tt.tag_id
+		func(rows *sql.Rows, talks map[int64]*catalog.Talk) error {
+			var id int64
+			var l catalog.Link
+			if err := rows.Scan(&id, &l.Kind, &l.URL); err != nil {
+				return err
+			}
+			talks[id].Links = append(talks[id].Links, l)
+			return nil
+		}},
+	{"tags", `SELECT tt.talk_id, tg.name FROM talk_tags tt JOIN tags tg ON tg.id = tt.tag_id
 	WHERE tt.talk_id IN (` + listedIDs + `) ORDER BY tt.talk_id, tt.position`,
+		func(rows *sql.Rows, talks map[int64]*catalog.Talk) error {
+			var id int64
+			var tag string
+			if err := rows.Scan(&id, &tag); err != nil {
+				return err
+			}
+			talks[id].Tags = append(talks[id].Tags, tag)
+			return nil
+		}},
 }
 
 // childrenFromTables sets the speakers, links and tags of talks from the
@@ -89,41 +120,11 @@ func childrenFromTables(ctx context.Context, tx *sql.Tx, talks map[int64]*catalo
 		t.Speakers, t.Links, t.Tags = []catalog.Speaker{}, []catalog.Link{}, []string{}
 	}
 	arg := jsonIDs(ids)
-	err := eachRow(ctx, tx, nil, childQueries[0], []any{arg}, func(rows *sql.Rows) error {
-		var id int64
-		var sp catalog.Speaker
-		if err := rows.Scan(&id, &sp.Name, &sp.Affiliation); err != nil {
-			return err
+	for _, cr := range childReads {
+		err := eachRow(ctx, tx, nil, cr.query, []any{arg}, func(rows *sql.Rows) error { return cr.add(rows, talks) })
+		if err != nil {
+			return fmt.Errorf("query %s: %w", cr.what, err)
 		}
-		talks[id].Speakers = append(talks[id].Speakers, sp)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("query speakers: %w", err)
-	}
-	err = eachRow(ctx, tx, nil, childQueries[1], []any{arg}, func(rows *sql.Rows) error {
-		var id int64
-		var l catalog.Link
-		if err := rows.Scan(&id, &l.Kind, &l.URL); err != nil {
-			return err
-		}
-		talks[id].Links = append(talks[id].Links, l)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("query links: %w", err)
-	}
-	err = eachRow(ctx, tx, nil, childQueries[2], []any{arg}, func(rows *sql.Rows) error {
-		var id int64
-		var tag string
-		if err := rows.Scan(&id, &tag); err != nil {
-			return err
-		}
-		talks[id].Tags = append(talks[id].Tags, tag)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("query tags: %w", err)
 	}
 	return nil
 }
